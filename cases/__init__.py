@@ -1,0 +1,1 @@
+"""The core: models, catalogue, departments, staff, case services, staff UI, jobs."""

@@ -1,0 +1,97 @@
+"""Configuration from the environment; each name is documented in the README."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in TRUE_WORDS
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, generating it on first run (never a default in code)."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting together must not overwrite each other's key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Make bare ``postgres://`` and ``postgresql://`` URLs name the driver we ship (psycopg 3)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _database_url(env: dict[str, str], instance_path: Path) -> str:
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance_path / 'hqcbd.sqlite3'}"
+    return normalise_database_url(url)
+
+
+def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    database_url = _database_url(env, instance_path)
+    redis_url = env.get("REDIS_URL", "").strip() or None
+    config: dict[str, object] = {
+        "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "EMBEDDED_JOBS": redis_url is None,
+        "RQ_QUEUE": env.get("RQ_QUEUE", "hqcbd"),
+        # Flask-Mail reads its own MAIL_* names.
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _flag(env, "MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _flag(env, "MAIL_USE_SSL", False),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "hqcbd@hqcbd.shanghai.gov.cn"),
+        "MAIL_SUPPRESS_SEND": _flag(env, "MAIL_SUPPRESS_SEND", False),
+        "IMAP_HOST": env.get("IMAP_HOST") or None,
+        "IMAP_PORT": int(env["IMAP_PORT"]) if env.get("IMAP_PORT") else None,
+        "IMAP_USER": env.get("IMAP_USER") or None,
+        "IMAP_PASSWORD": env.get("IMAP_PASSWORD") or None,
+        "IMAP_SSL": _flag(env, "IMAP_SSL", True),
+        "IMAP_FOLDER": env.get("IMAP_FOLDER", "INBOX"),
+        "BABEL_DEFAULT_LOCALE": "zh_Hans",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ("zh_Hans", "en"),
+        "DISPLAY_TIMEZONE": "Asia/Shanghai",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Secure cookies whenever the site is served over HTTPS (see PREFERRED_URL_SCHEME and
+        # the request hook in cases.web); plain-HTTP embedded mode keeps them usable.
+        "FORCE_HTTPS_COOKIES": _flag(env, "FORCE_HTTPS_COOKIES", False),
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "10 per minute;50 per hour"),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024))),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    return config

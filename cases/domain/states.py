@@ -1,0 +1,79 @@
+"""Case statuses, channels, kinds and the one table of legal status transitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHANNELS: tuple[str, ...] = ("web", "email", "letter", "phone", "visit")
+
+# 信访 practice: suggestion 建议意见, accusation 检举控告, claim 申诉求决, enquiry 咨询, out of scope.
+KINDS: tuple[str, ...] = ("suggestion", "accusation", "claim", "enquiry", "out_of_scope")
+
+RECEIVED = "received"
+ACCEPTED = "accepted"
+NOT_ACCEPTED = "not_accepted"
+DUPLICATE = "duplicate"
+OUT_OF_SCOPE = "out_of_scope"
+ASSIGNED = "assigned"
+ANSWERED = "answered"
+APPROVED = "approved"
+REPLIED = "replied"
+CLOSED = "closed"
+REVIEW = "review"
+
+STATUSES: tuple[str, ...] = (
+    RECEIVED, ACCEPTED, NOT_ACCEPTED, DUPLICATE, OUT_OF_SCOPE,
+    ASSIGNED, ANSWERED, APPROVED, REPLIED, CLOSED, REVIEW,
+)
+
+# (from, action) → to. Every status change in the system goes through this table.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (RECEIVED, "accept"): ACCEPTED,
+    (RECEIVED, "not_accept"): NOT_ACCEPTED,
+    (RECEIVED, "merge"): DUPLICATE,
+    (RECEIVED, "refer_out"): OUT_OF_SCOPE,
+    (ACCEPTED, "assign"): ASSIGNED,
+    (ACCEPTED, "merge"): DUPLICATE,
+    (ASSIGNED, "return"): RECEIVED,
+    (ASSIGNED, "draft_reply"): ANSWERED,
+    (ANSWERED, "approve"): APPROVED,
+    (ANSWERED, "send_back"): ASSIGNED,
+    (APPROVED, "send_reply"): REPLIED,
+    (REPLIED, "close"): CLOSED,
+    (REPLIED, "request_review"): REVIEW,
+    (CLOSED, "reopen"): ACCEPTED,
+    (CLOSED, "request_review"): REVIEW,
+    (REVIEW, "assign"): ASSIGNED,
+    (NOT_ACCEPTED, "reopen"): RECEIVED,
+}
+
+
+class IllegalTransition(ValueError):
+    """Raised when an action is not allowed from a case's current status."""
+
+    def __init__(self, status: str, action: str) -> None:
+        super().__init__(f"action {action!r} is not allowed when a case is {status!r}")
+        self.status = status
+        self.action = action
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A legal change of status."""
+
+    from_status: str
+    action: str
+    to_status: str
+
+
+def transition(status: str, action: str) -> Transition:
+    """Return the transition for an action from a status, or raise IllegalTransition."""
+    try:
+        return Transition(status, action, TRANSITIONS[(status, action)])
+    except KeyError:
+        raise IllegalTransition(status, action) from None
+
+
+def allowed_actions(status: str) -> list[str]:
+    """The actions allowed from a status, in table order."""
+    return [action for (source, action) in TRANSITIONS if source == status]

@@ -1,0 +1,24 @@
+"""All models, imported here so that Alembic and the app see the whole metadata."""
+
+from cases.models.case import Attachment, Case, CaseEvent, CaseMessage, ReferenceCounter
+from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Task
+from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
+from cases.models.outbox import OutboxItem
+
+__all__ = [
+    "Area",
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseMessage",
+    "Department",
+    "Measure",
+    "OutboxItem",
+    "Problem",
+    "RectificationPlan",
+    "ReferenceCounter",
+    "RoutingRule",
+    "StaffRole",
+    "StaffUser",
+    "Task",
+]

@@ -1,0 +1,165 @@
+"""Cases, their messages, attachments, audit events and the reference counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cases.extensions import db
+from cases.models.catalogue import Problem, Task
+from cases.models.org import Department, StaffUser
+from cases.models.types import UTCDateTime, utcnow
+
+case_problem = Table(
+    "case_problem",
+    db.metadata,
+    Column("case_id", ForeignKey("feedback_case.id", ondelete="CASCADE"), primary_key=True),
+    Column("problem_id", ForeignKey("problem.id", ondelete="CASCADE"), primary_key=True),
+)
+
+case_task = Table(
+    "case_task",
+    db.metadata,
+    Column("case_id", ForeignKey("feedback_case.id", ondelete="CASCADE"), primary_key=True),
+    Column("task_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ReferenceCounter(db.Model):
+    """The last case number issued in a year (HQ-YYYY-NNNNNN)."""
+
+    __tablename__ = "reference_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(db.Model):
+    """One opinion from the public, on any channel, and everything done with it."""
+
+    __tablename__ = "feedback_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    tracking_code_hash: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(10), index=True)
+    kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    submitter_name: Mapped[str] = mapped_column(Text, default="")
+    submitter_email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    submitter_phone: Mapped[str] = mapped_column(String(40), default="")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    acceptance_due: Mapped[date | None] = mapped_column(Date)
+    reply_due: Mapped[date | None] = mapped_column(Date, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_case.id"))
+    email_undeliverable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    department: Mapped[Department | None] = relationship()
+    problems: Mapped[list[Problem]] = relationship(secondary=case_problem, order_by="Problem.code")
+    tasks: Mapped[list[Task]] = relationship(secondary=case_task, order_by="Task.id")
+    messages: Mapped[list[CaseMessage]] = relationship(
+        back_populates="case", order_by="CaseMessage.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseMessage(db.Model):
+    """An inbound message, one of our outbound messages, or an internal note on a case."""
+
+    __tablename__ = "case_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("feedback_case.id", ondelete="CASCADE"), index=True)
+    # inbound, outbound or note
+    direction: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = mapped_column(Text)  # sanitised (nh3) before it is stored
+    sender: Mapped[str] = mapped_column(Text, default="")
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(Text)
+    references: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivery_status: Mapped[str | None] = mapped_column(String(20))
+
+    case: Mapped[Case] = relationship(back_populates="messages")
+    author: Mapped[StaffUser | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="message", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+
+class Attachment(db.Model):
+    """A file that came with a message, kept byte for byte."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("case_message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    message: Mapped[CaseMessage] = relationship(back_populates="attachments")
+
+
+class CaseEvent(db.Model):
+    """One entry of the append-only audit trail of a case."""
+
+    __tablename__ = "case_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("feedback_case.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # Who acted when no staff user did: "public", "system", "mailbox".
+    actor_label: Mapped[str] = mapped_column(String(40), default="system")
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[StaffUser | None] = relationship()
+
+
+@event.listens_for(CaseEvent, "before_update")
+def _refuse_event_update(mapper: object, connection: object, target: CaseEvent) -> None:
+    raise PermissionError("case events are append-only")
+
+
+@event.listens_for(CaseEvent, "before_delete")
+def _refuse_event_delete(mapper: object, connection: object, target: CaseEvent) -> None:
+    raise PermissionError("case events are append-only")

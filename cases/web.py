@@ -1,0 +1,155 @@
+"""Web plumbing shared by every blueprint: extensions, locale, error pages, security headers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import RequestEntityTooLarge
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from cases.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The page language: the visitor's explicit choice, else Chinese."""
+    choice = session.get(LANGUAGE_COOKIE) or request.args.get("lang")
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    return choice if choice in languages else languages[0]
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format a UTC timestamp in the display time zone (Asia/Shanghai)."""
+    if value is None:
+        return ""
+    from flask import current_app
+
+    return value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime(fmt)
+
+
+def _security_headers(response: Response) -> Response:
+    # Everything is served from this origin: pages must work on an intranet without a CDN.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
+        "base-uri 'self'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Session cookies get the Secure flag whenever the request came over HTTPS.
+
+    The plain-HTTP embedded mode (``make run``) would lose its session with a fixed Secure flag,
+    and a production site behind TLS must never send the cookie in clear.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("FORCE_HTTPS_COOKIES")) or (
+            bool(request) and request.is_secure
+        )
+
+
+def _error_page(template: str, status: int, **context: object) -> tuple[str, int]:
+    return render_template(template, **context), status
+
+
+def init_app(app: Flask) -> None:
+    """Initialise the extensions and the shared request handling on ``app``."""
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        n = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.session_interface = HttpsAwareSessionInterface()
+    import cases.models  # noqa: F401  (the whole metadata, for Alembic and the app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> object:
+        from cases.models import StaffUser
+
+        return db.session.get(StaffUser, int(user_id))
+
+    app.after_request(_security_headers)
+    app.jinja_env.filters["local_time"] = local_time
+
+    @app.context_processor
+    def _inject_locale() -> dict[str, object]:
+        return {"current_locale": select_locale(), "languages": app.config["LANGUAGES"]}
+
+    @app.route("/lang/<code>")
+    def set_language(code: str) -> Response:
+        if code in app.config["LANGUAGES"]:
+            session[LANGUAGE_COOKIE] = code
+        target = request.args.get("next", "")
+        # Only same-site paths: an open redirect would be a phishing tool.
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("feedback.home")
+        return redirect(target)  # type: ignore[return-value]
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+        return _error_page(
+            "errors/error.html", 400,
+            title=_("The form has expired"),
+            message=_("For your security the form could not be accepted. "
+                      "Please go back, reload the page and submit again."),
+        )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        return _error_page(
+            "errors/error.html", 413,
+            title=_("Too much data"),
+            message=_("What you sent is larger than we can accept. "
+                      "Please send fewer or smaller files."),
+        )
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError) -> tuple[str, int]:
+        db.session.rollback()
+        app.logger.error("database unavailable: %s", error.orig)
+        g.database_down = True
+        return _error_page(
+            "errors/error.html", 503,
+            title=_("Please try again later"),
+            message=_("The service is temporarily unavailable. Nothing you sent has been "
+                      "saved half-way; please try again in a few minutes."),
+        )
+
+    @app.errorhandler(404)
+    def _not_found(error: Exception) -> tuple[str, int]:
+        return _error_page(
+            "errors/error.html", 404,
+            title=_("Page not found"),
+            message=_("The page you asked for does not exist."),
+        )
+
+    @app.errorhandler(429)
+    def _too_many(error: Exception) -> tuple[str, int]:
+        return _error_page(
+            "errors/error.html", 429,
+            title=_("Too many attempts"),
+            message=_("Please wait a while before trying again."),
+        )

@@ -1,0 +1,142 @@
+"""Shared fixtures: a real database (PostgreSQL by default, SQLite with TEST_DATABASE=sqlite),
+a real Redis, the application, its test client and CLI runner."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from tests.support import services
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BACKEND = os.environ.get("TEST_DATABASE", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database URL for this test session, on a real server."""
+    if BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+        return
+    given = os.environ.get("DATABASE_URL", "").strip()
+    if given:
+        with services.scratch_database(given) as url:
+            yield url
+        return
+    with services.private_postgres() as server, services.scratch_database(server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis: REDIS_URL when given, otherwise a private server."""
+    given = os.environ.get("REDIS_URL", "").strip()
+    if given:
+        import redis
+
+        try:
+            redis.Redis.from_url(given, socket_connect_timeout=3).ping()
+        except redis.RedisError as error:
+            services.unavailable(f"Redis at {given} unreachable: {error}")
+        yield given
+        return
+    with services.private_redis() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def instance_dir() -> Iterator[Path]:
+    """An instance folder for the test session (never the project's own)."""
+    with tempfile.TemporaryDirectory(prefix="hqcbd-instance-") as path:
+        yield Path(path)
+
+
+def _test_config(database_url: str) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": None,
+        "EMBEDDED_JOBS": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SUPPRESS_SEND": True,
+        "MAIL_DEFAULT_SENDER": "hqcbd@example.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str, instance_dir: Path) -> str:
+    """Run the migrations once per session; yield the database URL."""
+    os.environ["HQCBD_INSTANCE_PATH"] = str(instance_dir)
+    from flask_migrate import upgrade
+
+    from wsgi import create_app
+
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        upgrade()
+        from cases.extensions import db
+
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables(app: Flask) -> None:
+    from cases.extensions import db
+
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+            connection.execute(text("DELETE FROM sqlite_sequence"))
+
+
+@pytest.fixture
+def app(migrated: str, instance_dir: Path) -> Iterator[Flask]:
+    """The application on the session's database, emptied after each test."""
+    from wsgi import create_app
+
+    application = create_app(_test_config(migrated))
+    with application.app_context():
+        yield application
+        from cases.extensions import db
+
+        db.session.remove()
+        _empty_all_tables(application)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for ``app``'s commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def subprocess_env(app: Flask, migrated: str, instance_dir: Path) -> dict[str, str]:
+    """Environment for starting the project's programs in a subprocess on the test database."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "REDIS_URL"}}
+    env.update(
+        DATABASE_URL=migrated,
+        HQCBD_INSTANCE_PATH=str(instance_dir),
+        SECRET_KEY="test-secret-key-not-for-production",
+        MAIL_SUPPRESS_SEND="true",
+    )
+    return env

@@ -1,0 +1,141 @@
+"""Real services for the tests: PostgreSQL, Redis (and later Dovecot and SMTP).
+
+Each is taken from the environment when given (DATABASE_URL, REDIS_URL) or started privately on
+a free loopback port. Under CI=true a service that cannot be had fails the run; elsewhere the
+tests that need it are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    """Fail under CI, skip elsewhere: a missing service must never pass silently in CI."""
+    if IN_CI:
+        pytest.fail(f"required service unavailable under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    """Block until something accepts connections on 127.0.0.1:port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+def _pg_bindir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root.
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+@contextlib.contextmanager
+def private_postgres() -> Iterator[str]:
+    """Start a throw-away PostgreSQL cluster on a free port; yield its URL."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        unavailable("PostgreSQL server binaries not found (apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="hqcbd-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data = root / "data"
+    port = free_port()
+    subprocess.run(
+        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
+        check=True, capture_output=True,
+    )
+    server = subprocess.Popen(
+        _as_postgres([str(bindir / "postgres"), "-D", str(data), "-p", str(port),
+                      "-h", "127.0.0.1", "-k", str(root), "-c", "fsync=off",
+                      "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                      "-c", "max_connections=200"]),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, 30)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        server.terminate()
+        server.wait(30)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    """Create a fresh database on a PostgreSQL server and drop it afterwards.
+
+    The tests never write into the database DATABASE_URL names, only beside it.
+    """
+    import psycopg
+
+    from cases.config import normalise_database_url
+
+    url = normalise_database_url(server_url)
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    name = f"hqcbd_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        unavailable(f"PostgreSQL at {server_url} unreachable: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def private_redis() -> Iterator[str]:
+    """Start a throw-away Redis on a free port; yield its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable("redis-server not found (apt-get install redis-server)")
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="hqcbd-redis-")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", workdir],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(15)
+        shutil.rmtree(workdir, ignore_errors=True)
