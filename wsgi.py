@@ -52,4 +52,37 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(feedback_bp)
     register_cli(app)
+    app.logger.info("mailbox package: %s", mailbox_location)
     return app
+
+
+_worker_app: Flask | None = None
+
+
+def _app_for_jobs() -> Flask:
+    """One application per worker process, built on first use."""
+    global _worker_app
+    if _worker_app is None:
+        _worker_app = create_app()
+    return _worker_app
+
+
+def run_outbox_item(item_id: int) -> object:
+    """RQ entry point: run one outbox job inside the application (re-raises so RQ retries)."""
+    from cases.outbox import run_item
+
+    with _app_for_jobs().app_context():
+        return run_item(item_id)
+
+
+def sweep_outbox() -> int:
+    """RQ cron entry point: enqueue outbox jobs left pending (Redis was down) or stale."""
+    from cases.outbox import dispatch_pending
+
+    with _app_for_jobs().app_context():
+        return dispatch_pending()
+
+
+def where_is_mailbox() -> str:
+    """Diagnostic job: the file the ``mailbox`` package was imported from in this process."""
+    return _check_mailbox_package()

@@ -1,11 +1,76 @@
 """``flask init`` and ``flask users create``."""
 
+from __future__ import annotations
+
+import sys
+
 import click
 from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from cases.catalogue import import_bundled_if_missing
+from cases.departments import ensure_default_departments
+from cases.domain.roles import ADMIN, ROLES
+from cases.extensions import db
+from cases.users import UserError, create_user, has_admin
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
 @click.command("init")
-def init_command() -> None:
-    """Migrate, import the bundled notice, create departments and the first admin."""
+@click.option("--admin-email", default="admin@hqcbd.shanghai.gov.cn", show_default=True,
+              help="E-mail of the first admin, created only when no admin exists.")
+def init_command(admin_email: str) -> None:
+    """Migrate, import the bundled notice, create departments and the first admin (idempotent)."""
+    upgrade()
+    plan, imported = import_bundled_if_missing()
+    departments, rules = ensure_default_departments()
+    password = None
+    if not has_admin():
+        _user, password = create_user(admin_email, [ADMIN], display_name="Administrator")
+    db.session.commit()
+    click.echo("database schema: up to date")
+    click.echo(f"catalogue: {'imported' if imported else 'already present'} ({plan.title[:30]}…)")
+    click.echo(f"departments added: {departments}; routing rules added: {rules}")
+    if password is not None:
+        click.echo(f"first admin created: {admin_email}")
+        click.echo(f"password (shown once, change it after logging in): {password}")
+    else:
+        click.echo("admin account: already present")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The staff member's e-mail (their login).")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
+              help="A role; repeat for several.")
+@click.option("--department", "departments", multiple=True,
+              help="A department code; repeat for several (see `flask --app wsgi init`).")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email: str, roles: tuple[str, ...], departments: tuple[str, ...], name: str,
+                        password_stdin: bool) -> None:
+    """Create a staff account; a random password is printed once unless --password-stdin."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user, password = create_user(email, roles, departments, password, display_name=name)
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"created {user.email} with roles {', '.join(sorted(user.roles))}")
+    if not password_stdin:
+        click.echo(f"password (shown once): {password}")
+
+
+@click.command("about")
+def about_command() -> None:
+    """Print the effective configuration (no secrets) and where each package was imported from."""
+    from flask import current_app
+    from sqlalchemy.engine import make_url
+
+    config = current_app.config
+    url = make_url(str(config["SQLALCHEMY_DATABASE_URI"]))
+    click.echo(f"database: {url.render_as_string(hide_password=True)}")
+    click.echo(f"redis: {config['REDIS_URL'] or 'none (embedded mode: jobs run in-process)'}")
+    click.echo(f"mail server: {config['MAIL_SERVER']}:{config['MAIL_PORT']}")
+    click.echo(f"imap: {config['IMAP_HOST'] or 'not configured'}")
+    click.echo(f"mailbox package: {config['MAILBOX_PACKAGE']}")

@@ -6,11 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
-from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cases.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -107,6 +108,16 @@ def init_app(app: Flask) -> None:
         if not target.startswith("/") or target.startswith("//"):
             target = url_for("feedback.home")
         return redirect(target)  # type: ignore[return-value]
+
+    @app.route("/healthz")
+    def healthz() -> tuple[dict[str, str], int]:
+        # For load balancers and operators: the database must answer.
+        try:
+            db.session.execute(text("SELECT 1"))
+        except OperationalError:
+            db.session.rollback()
+            return {"status": "unavailable", "database": "unreachable"}, 503
+        return {"status": "ok", "database": "ok"}, 200
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int]:

@@ -129,7 +129,8 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: lists and exports need the metadata, only a download needs the bytes.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
     message: Mapped[CaseMessage] = relationship(back_populates="attachments")
 

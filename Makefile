@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test` (both build .venv/ via `make install`).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: install run test lint system-packages translations worker cron clean
+
+install: $(STAMP) translations
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-venv)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	# Put the project root first on sys.path for every program in the venv (flask, gunicorn,
+	# rq worker, rq cron, pytest): our `mailbox` package must win over the standard library's.
+	echo "import sys; sys.path.insert(0, '$(CURDIR)')" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/00-hqcbd-project-root.pth"
+	touch $(STAMP)
+
+translations: $(MO_FILES)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+run: install
+	$(BIN)/flask --app wsgi init
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+worker: install
+	$(BIN)/rq worker --with-scheduler --url "$${REDIS_URL:?set REDIS_URL}" $${RQ_QUEUE:-hqcbd}
+
+cron: install
+	$(BIN)/rq cron --url "$${REDIS_URL:?set REDIS_URL}" cron_config
+
+system-packages:
+	bash scripts/install-system-packages.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: system-packages install lint
+	# PostgreSQL first (production's database), then the same suite on SQLite (embedded mode).
+	$(BIN)/pytest
+	TEST_DATABASE=sqlite $(BIN)/pytest -m "not postgres_only"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

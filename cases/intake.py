@@ -1,0 +1,106 @@
+"""Recording a new case from any channel: the one place a case is born."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cases.domain.states import CHANNELS, RECEIVED
+from cases.domain.tracking import hash_code, new_tracking_code
+from cases.events import record_event
+from cases.extensions import db
+from cases.models import Attachment, Case, CaseMessage, Problem, StaffUser
+from cases.references import next_reference
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file that came with an opinion (a web upload, an e-mail attachment, a scan)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """Everything an intake channel knows about a new opinion."""
+
+    channel: str
+    body: str
+    received_at: datetime
+    subject: str = ""
+    submitter_name: str = ""
+    submitter_email: str = ""
+    submitter_phone: str = ""
+    anonymous: bool = False
+    consent: bool = False
+    language: str = "zh_Hans"
+    problem_codes: tuple[str, ...] = ()
+    files: tuple[IncomingFile, ...] = field(default_factory=tuple)
+    message_id: str | None = None
+    sender: str = ""
+
+
+@dataclass(frozen=True)
+class RecordedCase:
+    """The new case and its tracking code (shown once; only its hash is stored)."""
+
+    case: Case
+    tracking_code: str
+
+
+def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None) -> RecordedCase:
+    """Record a new case with its first inbound message; flush, never commit."""
+    if new.channel not in CHANNELS:
+        raise ValueError(f"unknown channel {new.channel!r}")
+    code = new_tracking_code()
+    case = Case(
+        reference=next_reference(new.received_at.year),
+        tracking_code_hash=hash_code(code),
+        channel=new.channel,
+        status=RECEIVED,
+        subject=new.subject,
+        body=new.body,
+        submitter_name="" if new.anonymous else new.submitter_name,
+        submitter_email=new.submitter_email.strip().lower(),
+        submitter_phone=new.submitter_phone.strip(),
+        anonymous=new.anonymous,
+        consent=new.consent,
+        language=new.language,
+        received_at=new.received_at,
+        created_at=now,
+        updated_at=now,
+    )
+    if new.problem_codes:
+        case.problems = list(
+            db.session.scalars(db.select(Problem).where(Problem.code.in_(new.problem_codes)))
+        )
+    message = CaseMessage(
+        case=case,
+        direction="inbound",
+        subject=new.subject,
+        body_text=new.body,
+        sender=new.sender or new.submitter_email,
+        message_id=new.message_id,
+        created_at=now,
+    )
+    for upload in new.files:
+        message.attachments.append(
+            Attachment(
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=len(upload.data),
+                sha256=hashlib.sha256(upload.data).hexdigest(),
+                data=upload.data,
+            )
+        )
+    db.session.add(case)
+    record_event(
+        case, "received", at=now, actor=actor,
+        actor_label="public" if actor is None else "staff",
+        to_status=RECEIVED, detail={"channel": new.channel},
+    )
+    db.session.flush()
+    return RecordedCase(case=case, tracking_code=code)

@@ -1,0 +1,17 @@
+"""Periodic jobs for ``rq cron cron_config`` (started from the project root)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from rq import cron
+
+import wsgi
+
+# Prove at start-up which ``mailbox`` this process imports (ours, not the standard library's).
+logging.getLogger("rq.cron").info("mailbox package: %s", wsgi.where_is_mailbox())
+
+QUEUE = os.environ.get("RQ_QUEUE", "hqcbd")
+
+cron.register(wsgi.sweep_outbox, QUEUE, interval=60)
