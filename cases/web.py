@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
         n = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.session_interface = HttpsAwareSessionInterface()
+    import cases.mailer  # noqa: F401  (registers its jobs)
     import cases.models  # noqa: F401  (the whole metadata, for Alembic and the app)
 
     db.init_app(app)

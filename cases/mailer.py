@@ -1,0 +1,85 @@
+"""Outgoing e-mail: outbound case messages, sent by a job through Flask-Mail after the commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_mail import Message
+
+from cases.domain.mailids import make_message_id
+from cases.extensions import db, mail
+from cases.jobs import job
+from cases.models import Case, CaseMessage, StaffUser
+from cases.outbox import add_job
+
+LOOP_HEADER = "X-HQCBD-Loop"
+
+
+def sender_domain() -> str:
+    """The domain of our sender address, used in our Message-IDs."""
+    sender = str(current_app.config["MAIL_DEFAULT_SENDER"])
+    return sender.rpartition("@")[2].strip(">") or "localhost"
+
+
+def queue_outbound_message(
+    case: Case,
+    subject: str,
+    body: str,
+    *,
+    now: datetime,
+    author: StaffUser | None = None,
+    in_reply_to: str | None = None,
+) -> CaseMessage:
+    """Record an outbound e-mail on ``case`` and ask for it to be sent after commit. Flushes."""
+    message = CaseMessage(
+        case=case,
+        direction="outbound",
+        subject=subject,
+        body_text=body,
+        sender=str(current_app.config["MAIL_DEFAULT_SENDER"]),
+        recipients=case.submitter_email,
+        author=author,
+        created_at=now,
+        in_reply_to=in_reply_to,
+        references=in_reply_to,
+        delivery_status="queued",
+    )
+    db.session.add(message)
+    db.session.flush()
+    # The id is fixed before sending, so a retried send keeps it and replies always thread.
+    message.message_id = make_message_id(
+        current_app.config["SECRET_KEY"].encode(), case.id, sender_domain()
+    )
+    add_job("send_case_message", message_id=message.id)
+    return message
+
+
+@job("send_case_message")
+def send_case_message(message_id: int) -> str:
+    """Send one outbound case message (idempotent: a sent message is not sent again)."""
+    message = db.session.get(CaseMessage, message_id)
+    if message is None or message.direction != "outbound":
+        return "missing"
+    if message.delivery_status == "sent":
+        return "already sent"
+    if not message.recipients:
+        message.delivery_status = "no_address"
+        return "no address"
+    email = Message(
+        subject=message.subject,
+        recipients=[message.recipients],
+        body=message.body_text,
+        sender=message.sender or None,
+        extra_headers={
+            # RFC 3834: tell other robots not to answer us, and mark our own loop.
+            "Auto-Submitted": "auto-replied",
+            LOOP_HEADER: sender_domain(),
+            **({"In-Reply-To": f"<{message.in_reply_to}>",
+                "References": f"<{message.references}>"} if message.in_reply_to else {}),
+        },
+    )
+    email.msgId = f"<{message.message_id}>"
+    mail.send(email)
+    message.delivery_status = "sent"
+    return "sent"
