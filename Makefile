@@ -27,7 +27,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 run: install
 	$(BIN)/flask --app wsgi init
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $${PORT:-5000}
 
 worker: install
 	$(BIN)/rq worker --with-scheduler --url "$${REDIS_URL:?set REDIS_URL}" $${RQ_QUEUE:-hqcbd}

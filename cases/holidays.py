@@ -1,0 +1,22 @@
+"""The holiday data behind the working-day calendar: chinesecalendar plus staff overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import chinese_calendar
+
+from cases.domain.deadlines import WorkingCalendar
+
+
+def chinesecalendar_lookup(day: date) -> bool | None:
+    """Whether ``day`` is a working day per chinesecalendar, or None beyond its data."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None  # the package only knows the years it was released for
+
+
+def working_calendar(overrides: dict[date, bool] | None = None) -> WorkingCalendar:
+    """The calendar used for every due date (overrides come from the database later)."""
+    return WorkingCalendar(lookup=chinesecalendar_lookup, overrides=overrides or {})
