@@ -1,15 +1,134 @@
-"""Staff login and home."""
+"""Staff login, logout and home."""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import login_required
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import ColumnElement, false, func, or_, select
+from werkzeug.wrappers import Response as BaseResponse
 
+from cases.auth import authenticate, safe_next_path
+from cases.domain import roles as role_names
+from cases.domain.states import STATUSES
+from cases.extensions import db, limiter
+from cases.models import Case, Department, StaffUser
+from cases.models.types import utcnow
 from cases.staff import staff_bp
+from cases.staff.forms import LoginForm, LogoutForm
+from cases.staff.labels import role_label, status_label
+
+# Kept across login and logout: the visitor's language is not part of the account.
+_KEPT_SESSION_KEYS = ("lang",)
+
+# Roles that work on every department's ordinary (non-sealed) cases.
+_ALL_CASE_ROLES = frozenset({role_names.TRIAGER, role_names.SUPERVISOR, role_names.LEADER, role_names.ADMIN})
+
+
+def _login_throttle() -> str:
+    # Read per request, so operators (and tests) can change it without re-importing the view.
+    return str(current_app.config["LOGIN_THROTTLE"])
+
+
+@staff_bp.after_request
+def _no_store(response: Response) -> Response:
+    # Staff pages show case data: no browser or proxy may keep a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _reset_session() -> None:
+    """Start a fresh session (keeping the language) so nothing from before the change survives."""
+    kept = {key: session[key] for key in _KEPT_SESSION_KEYS if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def _form_errors(form: LoginForm) -> list[tuple[str, str]]:
+    """(field id, message) pairs for the error summary, in the order of the fields."""
+    return [(field.id, message) for field in form for message in field.errors]
+
+
+@staff_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_throttle, methods=["POST"])
+def login() -> str | BaseResponse:
+    """Show the login form; on valid credentials start a session and go on to ``next``."""
+    next_path = safe_next_path(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for("staff.home"))
+    form = LoginForm()
+    errors: list[tuple[str, str]] = []
+    if form.validate_on_submit():
+        user = authenticate(form.email.data or "", form.password.data or "", utcnow())
+        # Commit failures as well as successes: the failure count is what locks an account.
+        db.session.commit()
+        if user is not None:
+            _reset_session()
+            login_user(user)
+            return redirect(next_path or url_for("staff.home"))
+        # One message for an unknown e-mail, a wrong password and a locked account alike,
+        # so the page never tells a stranger which addresses have accounts.
+        errors.append((form.email.id, _("Wrong e-mail or password")))
+    errors.extend(_form_errors(form))
+    return render_template("staff/login.html", form=form, next_path=next_path, errors=errors)
+
+
+@staff_bp.route("/logout", methods=["POST"])
+def logout() -> BaseResponse:
+    """End the session (POST only; CSRFProtect has checked the token)."""
+    logout_user()
+    _reset_session()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("staff.login"))
+
+
+def _visible_cases(user: StaffUser) -> ColumnElement[bool]:
+    """The condition selecting the cases this user may count (mirrors who may see them)."""
+    roles = user.roles
+    allowed: list[ColumnElement[bool]] = []
+    if roles & _ALL_CASE_ROLES:
+        allowed.append(Case.confidential.is_(False))
+    department_ids = [department.id for department in user.departments]
+    if roles & role_names.DEPARTMENT_ROLES and department_ids:
+        allowed.append(Case.confidential.is_(False) & Case.department_id.in_(department_ids))
+    # Sealed accusations are never counted for anyone outside the discipline roles.
+    if role_names.can_see_sealed(roles):
+        allowed.append(Case.confidential.is_(True))
+    return or_(*allowed) if allowed else false()
+
+
+def _department_name(department: Department) -> str:
+    return department.name_zh if get_locale().language == "zh" else department.name_en
 
 
 @staff_bp.route("/")
 @login_required
 def home() -> str:
-    """The staff home page."""
-    return render_template("staff/home.html")
+    """The staff home page: who is logged in and the cases they can see, by status."""
+    user: StaffUser = current_user  # type: ignore[assignment]
+    rows = db.session.execute(
+        select(Case.status, func.count(Case.id)).where(_visible_cases(user)).group_by(Case.status)
+    ).all()
+    found = {status: count for status, count in rows}
+    # Every known status, zeros included, then any status the table does not know yet.
+    counts = [(status_label(status), found.pop(status, 0)) for status in STATUSES]
+    counts.extend((status, count) for status, count in sorted(found.items()))
+    return render_template(
+        "staff/home.html",
+        user=user,
+        role_labels=sorted(role_label(role) for role in user.roles),
+        departments=[_department_name(d) for d in sorted(user.departments, key=lambda d: d.code)],
+        counts=counts,
+        total=sum(count for _label, count in counts),
+        logout_form=LogoutForm(),
+    )

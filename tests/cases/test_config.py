@@ -36,7 +36,8 @@ def test_environment_names(tmp_path):
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db:5432/hq"
     assert config["REDIS_URL"] == "redis://r:6379/1" and config["EMBEDDED_JOBS"] is False
     assert config["RATELIMIT_STORAGE_URI"] == "redis://r:6379/1"
-    assert (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_TLS"]) == ("smtp.example.cn", 587, True)
+    mail = (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_TLS"])
+    assert mail == ("smtp.example.cn", 587, True)
     assert (config["IMAP_HOST"], config["IMAP_PORT"], config["IMAP_SSL"], config["IMAP_FOLDER"]) == (
         "imap.example.cn", 143, False, "意见")
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
