@@ -7,11 +7,13 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
+from werkzeug.test import TestResponse
 
 from tests.support import services
 
@@ -116,10 +118,36 @@ def app(migrated: str, instance_dir: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """A test client that gives every request its own app context, as a real server does.
+
+    The ``app`` fixture holds one app context for the whole test, so without this every request
+    would share ``g`` (Flask-Login's cached user, Flask-Babel's cached locale) and the database
+    session, and a test could pass for the wrong reason.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        """Send the request inside a fresh app context."""
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client for ``app``."""
+    """A test client whose requests do not share ``g`` or the database session with the test."""
+    app.test_client_class = FreshContextClient
     return app.test_client()
+
+
+@pytest.fixture
+def catalogue(app: Flask) -> object:
+    """The bundled 2023 notice imported and committed; its plan (4 areas, 12 problems, 32 tasks)."""
+    from cases.catalogue import bundled_notice_path, import_notice, read_notice_file
+    from cases.extensions import db
+
+    plan = import_notice(read_notice_file(bundled_notice_path()))
+    db.session.commit()
+    return plan
 
 
 @pytest.fixture

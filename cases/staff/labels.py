@@ -1,0 +1,43 @@
+"""Translated labels for role and status codes shown on staff pages."""
+
+from __future__ import annotations
+
+# Lazy, because labels are built at import time but translated per request; named _ so that
+# pybabel extract finds the strings with its default keywords (no -k option needed).
+from flask_babel import lazy_gettext as _
+
+from cases.domain import roles, states
+
+ROLE_LABELS = {
+    roles.TRIAGER: _("Triager (party office)"),
+    roles.SUPERVISOR: _("Supervisor"),
+    roles.HANDLER: _("Department handler"),
+    roles.DEPT_HEAD: _("Head of department"),
+    roles.INSPECTOR: _("Discipline inspector"),
+    roles.LEADER: _("Leader"),
+    roles.ADMIN: _("Administrator"),
+}
+
+STATUS_LABELS = {
+    states.RECEIVED: _("Received"),
+    states.ACCEPTED: _("Accepted"),
+    states.NOT_ACCEPTED: _("Not accepted"),
+    states.DUPLICATE: _("Duplicate"),
+    states.OUT_OF_SCOPE: _("Referred elsewhere"),
+    states.ASSIGNED: _("Assigned to a department"),
+    states.ANSWERED: _("Reply drafted"),
+    states.APPROVED: _("Reply approved"),
+    states.REPLIED: _("Replied"),
+    states.CLOSED: _("Closed"),
+    states.REVIEW: _("Under review"),
+}
+
+
+def role_label(role: str) -> str:
+    """The translated label of a role code (the code itself when unknown)."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+def status_label(status: str) -> str:
+    """The translated label of a case status code (the code itself when unknown)."""
+    return str(STATUS_LABELS.get(status, status))
