@@ -2,8 +2,10 @@
 
 from cases.models.case import Attachment, Case, CaseEvent, CaseMessage, ReferenceCounter
 from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Task
+from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmail, RawEmail
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
+from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
 __all__ = [
     "Area",
@@ -11,6 +13,13 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseMessage",
+    "CaseNamedParty",
+    "CaseRating",
+    "HolidayOverride",
+    "MailboxFolderState",
+    "MailboxLedger",
+    "QuarantinedEmail",
+    "RawEmail",
     "Department",
     "Measure",
     "OutboxItem",

@@ -78,6 +78,17 @@ class Case(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_case.id"))
     email_undeliverable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Triage and workflow (filled by later stages; null until then).
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)  # weekends-only fallback used
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    referred_to: Mapped[str] = mapped_column(Text, default="")  # out of scope: referred to whom
+    suggestions: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # classifier output at intake
+    search_text: Mapped[str] = mapped_column(Text, default="")  # segmented words for full-text search
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     department: Mapped[Department | None] = relationship()
     problems: Mapped[list[Problem]] = relationship(secondary=case_problem, order_by="Problem.code")
@@ -110,6 +121,8 @@ class CaseMessage(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     delivery_status: Mapped[str | None] = mapped_column(String(20))
+    raw_email_id: Mapped[int | None] = mapped_column(ForeignKey("raw_email.id"), index=True)
+    charset_flags: Mapped[list[str] | None] = mapped_column(JSON)  # decoding repairs, for staff
 
     case: Mapped[Case] = relationship(back_populates="messages")
     author: Mapped[StaffUser | None] = relationship()
