@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need, only those missing (run as root on Debian 12).
-# PostgreSQL and Redis servers: the test fixtures start private instances from these binaries.
+# PostgreSQL, Redis and Dovecot servers: the test fixtures start private instances from these
+# binaries. Chromium (driven by Playwright, no browser download) and a CJK font for screenshots.
 set -euo pipefail
 
-wanted=(postgresql redis-server)
+wanted=(postgresql redis-server dovecot-imapd chromium fonts-wqy-microhei)
 missing=()
 for package in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
