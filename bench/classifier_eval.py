@@ -1,0 +1,191 @@
+"""Evaluate the suggestion classifier on labelled JSON Lines files and print the figures.
+
+    .venv/bin/python bench/classifier_eval.py tests/data/feedback_dev.jsonl [more.jsonl …]
+        [--notice shared/seed/000_….txt] [--train confirmed.jsonl] [--errors]
+
+A labelled line is {"id", "subject", "text", "problem": "1.1"…"4.2" | "general" | "out_of_scope",
+"accusation": bool, "notes"}. Top-1/top-3 count only lines whose label is a problem code.
+``--train`` first teaches the learned part with the problem-labelled lines of another file (to
+see what confirmations add); tests/cases/test_classifier.py asserts the targets with
+:func:`evaluate`, the same function this script prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere: the project root must come first
+    sys.path.insert(0, str(ROOT))
+
+from cases.domain.catalogue_parser import parse_notice  # noqa: E402
+from cases.domain.classifier import Classifier  # noqa: E402
+
+DEFAULT_NOTICE = ROOT / "cases" / "data" / "notice_2023_hqcbd.txt"  # the bundled copy of the notice
+NON_PROBLEM_LABELS = ("general", "out_of_scope")
+WARM_UP = 5
+
+
+@dataclass
+class Figures:
+    """What one evaluation measured; rates are None when their denominator is zero."""
+
+    messages: int = 0
+    problem_labelled: int = 0
+    top1_hits: int = 0
+    top3_hits: int = 0
+    accusation_tp: int = 0
+    accusation_fp: int = 0
+    accusation_fn: int = 0
+    oos_tp: int = 0
+    oos_fp: int = 0
+    oos_fn: int = 0
+    timings_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def _rate(num: int, den: int) -> float | None:
+        return num / den if den else None
+
+    @property
+    def top1(self) -> float | None:
+        """Share of problem-labelled messages whose first suggestion is right."""
+        return self._rate(self.top1_hits, self.problem_labelled)
+
+    @property
+    def top3(self) -> float | None:
+        """Share of problem-labelled messages with the right problem among the suggestions."""
+        return self._rate(self.top3_hits, self.problem_labelled)
+
+    @property
+    def accusation_precision(self) -> float | None:
+        """Flagged accusations that are accusations."""
+        return self._rate(self.accusation_tp, self.accusation_tp + self.accusation_fp)
+
+    @property
+    def accusation_recall(self) -> float | None:
+        """Accusations that were flagged."""
+        return self._rate(self.accusation_tp, self.accusation_tp + self.accusation_fn)
+
+    @property
+    def oos_recall(self) -> float | None:
+        """Out-of-scope messages that were flagged out of scope."""
+        return self._rate(self.oos_tp, self.oos_tp + self.oos_fn)
+
+    @property
+    def oos_precision(self) -> float | None:
+        """Messages flagged out of scope that are."""
+        return self._rate(self.oos_tp, self.oos_tp + self.oos_fp)
+
+    @property
+    def median_ms(self) -> float:
+        """Median time to classify one message, after warm-up."""
+        return statistics.median(self.timings_ms) if self.timings_ms else 0.0
+
+
+def load_labelled(path: str | Path) -> list[dict[str, Any]]:
+    """The labelled records of a JSON Lines file (blank lines skipped)."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def default_classifier(notice_path: str | Path = DEFAULT_NOTICE) -> Classifier:
+    """The classifier built from the notice and the default lexicon."""
+    return Classifier.from_notice(parse_notice(Path(notice_path).read_text(encoding="utf-8")))
+
+
+def evaluate(classifier: Classifier, records: Sequence[dict[str, Any]]) -> Figures:
+    """Classify every record and count hits against its labels; times each call."""
+    figures = Figures()
+    for record in records[:WARM_UP]:  # first calls fill caches (regex, jieba); do not time them
+        classifier.classify(record["text"], record.get("subject") or "")
+    for record in records:
+        start = time.perf_counter()
+        result = classifier.classify(record["text"], record.get("subject") or "")
+        figures.timings_ms.append((time.perf_counter() - start) * 1000)
+        figures.messages += 1
+        label, rid = record["problem"], record.get("id")
+        codes = [s.problem for s in result.suggestions]
+        if label not in NON_PROBLEM_LABELS:
+            figures.problem_labelled += 1
+            figures.top1_hits += codes[:1] == [label]
+            figures.top3_hits += label in codes
+            if codes[:1] != [label]:
+                figures.errors.append(f"{rid}: {label} → {codes} {result.suggestions[0].reason}")
+        expected_acc = bool(record.get("accusation"))
+        figures.accusation_tp += expected_acc and result.accusation
+        figures.accusation_fp += (not expected_acc) and result.accusation
+        figures.accusation_fn += expected_acc and not result.accusation
+        if expected_acc != result.accusation:
+            figures.errors.append(f"{rid}: accusation expected {expected_acc}")
+        expected_oos = label == "out_of_scope"
+        figures.oos_tp += expected_oos and result.out_of_scope
+        figures.oos_fp += (not expected_oos) and result.out_of_scope
+        figures.oos_fn += expected_oos and not result.out_of_scope
+        if expected_oos != result.out_of_scope:
+            figures.errors.append(f"{rid}: out_of_scope expected {expected_oos} ({label})")
+    return figures
+
+
+def _pct(value: float | None) -> str:
+    return "  n/a" if value is None else f"{100 * value:5.1f}%"
+
+
+def report(name: str, figures: Figures) -> str:
+    """One block of figures, as printed."""
+    return "\n".join(
+        [
+            f"{name}: {figures.messages} messages, {figures.problem_labelled} with a problem code",
+            f"  top-1 {_pct(figures.top1)}   top-3 {_pct(figures.top3)}",
+            f"  accusation precision {_pct(figures.accusation_precision)}"
+            f"   recall {_pct(figures.accusation_recall)}"
+            f"   (tp {figures.accusation_tp}, fp {figures.accusation_fp}, fn {figures.accusation_fn})",
+            f"  out-of-scope recall {_pct(figures.oos_recall)}   precision {_pct(figures.oos_precision)}",
+            f"  median {figures.median_ms:.2f} ms per message"
+            f" (max {max(figures.timings_ms, default=0.0):.2f} ms)",
+        ]
+    )
+
+
+def confirmed_examples(records: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """``(text, problem)`` pairs of the problem-labelled records, as staff confirmations would be."""
+    return [
+        (f"{r.get('subject') or ''}。{r['text']}", r["problem"])
+        for r in records
+        if r["problem"] not in NON_PROBLEM_LABELS
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the figures for every labelled file given."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", help="labelled JSON Lines files")
+    parser.add_argument("--notice", default=str(DEFAULT_NOTICE), help="notice to build the catalogue from")
+    parser.add_argument("--train", help="labelled file whose problem-labelled lines train the learned part")
+    parser.add_argument("--errors", action="store_true", help="list every miss")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    classifier = default_classifier(args.notice)
+    print(f"classifier built in {time.perf_counter() - start:.2f} s")
+    if args.train:
+        classifier = classifier.train(confirmed_examples(load_labelled(args.train)))
+        print(f"trained on {classifier.naive_bayes.size if classifier.naive_bayes else 0} confirmed links")
+    for path in args.files:
+        figures = evaluate(classifier, load_labelled(path))
+        print(report(Path(path).name, figures))
+        if args.errors:
+            print("\n".join(f"    {e}" for e in figures.errors))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
