@@ -70,11 +70,9 @@ def classify_auto(msg: Message) -> tuple[AutoKind, str | None]:
     for value in raw_headers(msg, "auto-submitted"):
         if value.split(";")[0].strip().lower() not in ("", "no"):
             return "auto_reply", f"Auto-Submitted: {value.strip()}"
-    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
+    for name in ("X-Autoreply", "X-Autorespond"):
         values = raw_headers(msg, name)
-        # Any value counts, as the design asks. X-Auto-Response-Suppress is strictly a request *not*
-        # to auto-answer, and Exchange also puts it on some human mail (distribution lists).
-        if values:
+        if values:  # any value counts
             return "auto_reply", f"{name}: {values[0].strip()}"
     for value in raw_headers(msg, "precedence"):
         precedence = value.strip().lower()
@@ -96,6 +94,17 @@ def classify_auto(msg: Message) -> tuple[AutoKind, str | None]:
         if re.fullmatch(r"<\s*>", value.strip()):
             return "bounce", "Return-Path: <>"
     return None, None
+
+
+def answer_suppressed(msg: Message) -> str | None:
+    """Why we must not answer this message although it may be a person's letter, or None.
+
+    X-Auto-Response-Suppress is a request not to auto-answer; Exchange also sets it on ordinary mail
+    sent through distribution lists, so it is no sign of a robot: the message still opens a case
+    (losing a citizen's letter is the worse harm), it only gets no acknowledgement.
+    """
+    values = raw_headers(msg, "x-auto-response-suppress")
+    return f"X-Auto-Response-Suppress: {values[0].strip()}" if values else None
 
 
 def failed_recipients(part: Message) -> list[str]:

@@ -33,6 +33,14 @@ KINDS = ("suggestion", "accusation", "claim", "enquiry", "out_of_scope")
 W_BM25 = 0.35
 W_LEXICON = 1.0
 W_NAIVE_BAYES = 2.0
+# Character-bigram backoff: BM25 of the message's CJK bigrams against each problem's notice text and
+# lexicon terms. It catches words neither jieba nor the lexicon knows (派生词, typos such as 空致率 for
+# 空置率 still share 空置/致率 → one bigram) and is kept small so that it only breaks near-ties and
+# lifts problems nothing else scores.
+W_BIGRAM = 0.12
+# A message with no catalogue word and no lexicon term is still in scope when its bigrams alone
+# reach this (a typo-ridden 容积律被偷偷提高了); below it, an empty or unrelated message.
+BACKOFF_EVIDENCE = 1.0
 # The learned part earns trust with the number of confirmed examples: n / (n + NB_TRUST).
 NB_TRUST = 3.0
 # Out of scope when the out-of-scope evidence reaches OOS_RATIO × the in-scope evidence (a shade
@@ -262,6 +270,7 @@ class Classifier:
         self._task_bm25 = _Bm25(
             [Counter(self._words(e.task_headline) * 2 + self._words(e.task_text)) for e in self.entries]
         )
+        self._bigram_bm25 = _Bm25([self._bigram_doc(code) for code in self._codes])
         self._task_rows = {
             code: [i for i, e in enumerate(self.entries) if e.problem_code == code] for code in self._codes
         }
@@ -281,6 +290,18 @@ class Classifier:
             words += self._words(entry.task_headline) * 2 + self._words(entry.task_text)
         return Counter(words)
 
+    def _bigram_doc(self, code: str) -> Counter[str]:
+        """The problem's character bigrams: its notice text, and its lexicon terms by weight."""
+        entries = [e for e in self.entries if e.problem_code == code]
+        stop = self.lexicon.stopwords
+        grams = _bigrams(normalise(entries[0].problem_title), stop) * 2
+        for entry in entries:
+            grams += _bigrams(normalise(entry.task_headline), stop) * 2
+            grams += _bigrams(normalise(entry.task_text), stop)
+        for term, weight in self._problems[code].terms.items():
+            grams += _bigrams(term, stop) * max(1, round(weight))
+        return Counter(grams)
+
     def features(self, text: str) -> list[str]:
         """The learned part's features of a message: its words and CJK character bigrams."""
         flat = normalise(text)
@@ -298,19 +319,25 @@ class Classifier:
         words = self._segmenter.words(flat)
         query = {w: (SINGLE_CHAR_WEIGHT if len(w) == 1 else 1.0) for w in words}
         hits = list(dict.fromkeys(self._lexicon_matcher.find(flat)))
-        features = words + _bigrams(flat, self.lexicon.stopwords)
+        grams = _bigrams(flat, self.lexicon.stopwords)
+        features = words + grams
         posterior = self._posterior(features)
+        gram_query = set(grams)
 
         scored = []
         unlearned_top = 0.0  # best score without the learned part, for the out-of-scope hint
+        backoff_top = 0.0
         for i, code in enumerate(self._codes):
             problem = self._problems[code]
             contributions = {w: q * self._problem_bm25.term_score(i, w) for w, q in query.items()}
             bm25 = sum(contributions.values())
             lex = {t: problem.terms[t] for t in hits if t in problem.terms}
             unlearned = W_BM25 * bm25 + W_LEXICON * sum(lex.values())
+            # The backoff ranks but is no evidence of scope: any text shares some bigrams.
             unlearned_top = max(unlearned_top, unlearned)
-            score = unlearned + posterior.get(code, 0.0)
+            backoff = sum(self._bigram_bm25.term_score(i, g) for g in gram_query)
+            backoff_top = max(backoff_top, W_BIGRAM * backoff)
+            score = unlearned + W_BIGRAM * backoff + posterior.get(code, 0.0)
             scored.append((score, -i, code, contributions, lex))
         scored.sort(reverse=True)
 
@@ -331,7 +358,9 @@ class Classifier:
         inside = unlearned_top + general
         if suggestions and self._learned(features, suggestions[0].problem, posterior):
             inside += posterior.get(suggestions[0].problem, 0.0)
-        out_of_scope = (outside > 0 and outside >= OOS_RATIO * inside) or inside < MIN_EVIDENCE
+        out_of_scope = (outside > 0 and outside >= OOS_RATIO * inside) or (
+            inside < MIN_EVIDENCE and backoff_top < BACKOFF_EVIDENCE
+        )
         accusation = check_accusation(flat).accusation
         kind = message_kind(flat, accusation=accusation, out_of_scope=out_of_scope)
         return Classification(suggestions, kind, accusation, out_of_scope)

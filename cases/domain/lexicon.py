@@ -255,13 +255,153 @@ PROBLEM_TERMS: dict[str, dict[str, str]] = {
     },
 }
 
+# Broader paraphrases, added as general synonyms of each problem's concepts (not sentences from any
+# test set): they are merged into PROBLEM_TERMS below, keeping the larger weight of a repeated term.
+_MORE_TERMS: dict[str, dict[str, str]] = {
+    "1.1": {
+        "": (
+            "投入产出:2 回报:1.2 赚回来:1.5 花了这么多钱:1.2 投了那么多钱:1.5 钱花了:0.8 财政收入:1.5 "
+            "亩均:2 产出:1.5 经济贡献:2 经济总量:2 税收贡献:2 招不来:2 招不到企业:2 引不进:2 "
+            "一幢接一幢:2 一栋接一栋:2 新建的楼:1.2 楼越盖越多:2 return_on_investment:2 roi:1.5"
+        ),
+        "空置率": (
+            "空荡:1.5 人去楼空:2 没人进驻:2 进驻:1 搬进:1.2 搬进来:1.5 搬走了:1.2 搬离:1.5 一片漆黑:1.8 "
+            "漆黑:1.5 灯都不亮:1.5 招租横幅:2.5 招租广告:2 出租广告:1.5 楼层空:1.5 空的:1 没几家:1.2 "
+            "几家公司:0.8 没人进:1.5 没人来:1 for_lease:2 for_rent:2 to_let:2 empty_floor*:2 "
+            "unoccupied:2 unlet:2"
+        ),
+        "历史遗留项目": (
+            "围墙:1.5 长满了草:2 长草:2 杂草:1.8 荒草:2 一直没建:2 迟迟不动工:2.5 没动工:2 动工:1.5 "
+            "没建好:2 建好:1 搁置:2 搁浅:2 overgrown:2 fenced_off:1.5 hoarding*:1.5 never_finished:2 "
+            "derelict:2"
+        ),
+    },
+    "1.2": {
+        "服务长三角": (
+            "昆山:1.2 无锡:1.2 南京:1.2 杭州:1.2 宁波:1.2 常州:1.2 南通:1.2 太仓:1.2 湖州:1.2 绍兴:1.2 "
+            "跨省:1.5 异地:1.5 跨区域:1.8 两地:1 协同:1.5 联动:0.8 辐射带动:2 regional:1.2 neighbouring:1"
+        ),
+        "商业业态": (
+            "逛:1.5 好逛:2 可逛:2 玩:0.8 周末:0.8 喝一杯:1.5 夜宵:1.5 空城:1.5 下班以后:0.8 店铺:1.2 "
+            "门店:1.2 "
+            "商家:1 好吃的:1.5 像样的餐厅:2 餐厅:0.8 换来换去:1.2 倒闭:1.2 档次低:2 品质:1.2 国际品牌:2.5 "
+            "大牌:2 牌子:1.2 商铺空:1.5 entertainment:1.5 bar:1.2 bars:1.2 dining:1.5 shops:1.2 retail:1.5 "
+            "things_to_do:2 boring:1.2 nothing_to_do:2 weekend*:0.8"
+        ),
+        "有影响力的企业": (
+            "挂个牌:1.5 跨国公司:1.8 全球总部:2 地区总部:2.5 实际业务:1.5 业务都在:1.5 注册:0.8 "
+            "只挂名:2 空挂:2 brass_plate:2 shell_compan*:2.5"
+        ),
+    },
+    "1.3": {
+        "体制机制": (
+            "管辖:1.5 归属:0.8 区里:1.5 闵行:1 长宁:1 青浦:1 嘉定:1 两张皮:2 卡在:1.2 谁也不管:1.5 "
+            "没人拍板:2.5 谁也不拍板:2.5 拍板:1.2 三个答案:1.5 答案不一样:1.8 各管各:2 条块分割:2.5 "
+            "who_decides:1.5"
+        ),
+        "审批事宜": (
+            "口子:1.5 跑好几个:2 跑了好几:2 好几个口子:2.5 审批流程:2 审批时间:2 审批太慢:2.5 办手续:1.5 "
+            "手续繁:2 盖个章:1.2 先去:0.8 前置:1.5 互为前置:3 一站式:2 one_stop:2 one-stop:2 "
+            "sign-off*:1.2 paperwork_between:1"
+        ),
+        "特殊人才": (
+            "人才认定:2.5 人才:1.2 海外专家:2 外籍人才:2 高端人才:2 人才评定:2.5 积分:1.2 人才标准:2.5 "
+            "expat*:1.2 foreign_expert*:2"
+        ),
+    },
+    "1.4": {
+        "能耗": (
+            "用能:2.5 用能数据:3 能源:2 冻死:1 热死:1 温度:1.2 开灯:1.2 开着灯:1.5 整夜亮:1.8 heating:1.5 "
+            "cooling:1.2 wasteful:1.2 waste_energy:2.5 energy_use:2.5"
+        ),
+        "智慧虹桥": (
+            "智慧路灯:3 路灯上的屏幕:3 屏幕坏:2.5 没人修:1.5 修不好:1.5 停车app:2.5 空余车位:1.5 车位显示:2 "
+            "诱导屏:2.5 数字孪生:2.5 平台建了:1.5 系统建了:1.5 没人用:1.2 parking_app:2.5 "
+            "smart_parking:3 app*:1.5 dead:0.8 not_working:1.2 out_of_order:1.5"
+        ),
+    },
+    "2.1": {
+        "地下经营性面积": (
+            "设备间:2 设备层:2 图纸:1.5 图纸上:1.5 原来规划:1.2 多出来的面积:2.5 面积:1 平方米:0.8 "
+            "平米:0.8 隔成小间:1.5 地下二层:1.8 负三层:1.8 地下一楼:1.8 basement_shops:2.5"
+        ),
+    },
+    "2.2": {
+        "": (
+            "归谁:1.2 认养绿化:3.5 绿化带下面:2.5 草坪下面:2.5 绿地下面:3 公园底下:3 公园下面:3 "
+            "green_area*:2.5 under_the_park:3"
+        ),
+    },
+    "2.3": {
+        "": (
+            "批的是:1.5 原来批:1.5 改成办公:2 改规划:1.5 改用途:2.5 改变用途:2.5 用途:1.5 变更用途:2.5 "
+            "偷偷加:2 加了层:2.5 多盖了:2 超高:1.5 land_use:3 industrial_land:2.5 extra_floor*:2.5 "
+            "more_floors:2.5 floors:0.8 logistics_land:3 offices:0.6"
+        ),
+    },
+    "3.1": {
+        "廉政责任书": (
+            "评审过程:2 评审结果:2 那几家:1.2 每年都给:1.5 分钱:1.2 资金去向:2 钱给谁:1.5 "
+            "subsid*:1.5 grant*:1.5 awarded:1.2"
+        ),
+        "公务印章": (
+            "借给外面:1.5 章:1 重大决策:2.5 决策:1.5 碰个头:2 集体讨论:2.5 集体研究:2.5 一言堂:2.5 "
+            "个人说了算:2.5 拍脑袋:1.2 major_decision*:2"
+        ),
+    },
+    "3.2": {
+        "购买服务": (
+            "张表:2 报材料:2.5 材料:1 报数据:1.5 重复:1 回音:1 没有回音:1.5 累死:1 写规划:1 抽屉:2 "
+            "束之高阁:2.5 放在抽屉:2.5 没用上:1.5 买服务:2.5 花钱买:1.5 政府花钱:1.5 报告:0.8 台账:2 "
+            "迎检:2.5 督查:1.5 考核:1 指标:0.5 forms:2 reports:1 red-tape:2.5 consulting_firm*:2"
+        ),
+        "未竣工": (
+            "通过验收:2 没通过验收:2.5 还没验收:2.5 没验收:2.5 验收通过:2 竣工备案:3 "
+            "not_completed:1.5 acceptance:1.5"
+        ),
+    },
+    "3.3": {
+        "政商交往": (
+            "礼金:2.5 收受:1.5 退休:1.2 离职:1.5 旋转门:3 当高管:2 去企业:1.5 高管:1.2 顾问:1.5 前管委会:2 "
+            "合规:0.8 家属:1.2 儿子:0.8 女儿:0.8 revolving_door:3 adviser*:1.5 advisor*:1.5 relative*:1.5 "
+            "family:1.2 son:0.8 wife:0.8 regulate*:1 ethic*:1.5 conflict*:1.2"
+        ),
+    },
+    "4.1": {
+        "业务能力": (
+            "问啥都:1.5 说不知道:2 不知道:0.8 问领导:1.2 能力不行:2.5 能力:1.2 占着位子:2 素质:2 水平:1.2 "
+            "讲座:1.5 授课:1.5 学习:0.8 纪律:1 迟到:2.2 迟到早退:2.5 窗口:0.8 could_not_answer:2 "
+            "answer*:0.8 train:1.5"
+        ),
+        "非必要不委托": (
+            "下立交:2.5 立交:1.5 被淹:2 应急处置:2.5 处置太慢:1.5 光污染:2 户外大屏:2.5 "
+            "emergenc*:2"
+        ),
+        "精气神": (
+            "下班比谁都:2 拖着不办:1.5 拖拉:1.5 推脱:1.5 敷衍:2 爱理不理:2 slow:0.8"
+        ),
+    },
+    "4.2": {
+        "": (
+            "成立组织:1.5 党小组:3 红色:1.2 先锋:1.5 branch:1.5 party:1.2 communist_party:3"
+        ),
+    },
+}
+for _code, _groups in _MORE_TERMS.items():
+    for _key, _spec in _groups.items():
+        _old = PROBLEM_TERMS[_code].get(_key, "")
+        PROBLEM_TERMS[_code][_key] = f"{_old} {_spec}".strip()
+
 # Words that say "this is about the rectification" without pointing at one problem: they keep a
 # message in scope (its kind then depends on the rest) but add to no problem's score.
 GENERAL_TERMS = (
     "整改:1.5 巡视:2 通报:1.5 措施:1.5 回头看:1.5 整改进展:2 长效机制:1.5 批评教育:1.5 整改措施:1.5 "
     "具体问题:1 问题清单:1 落到实处:1 纸面:0.5 动真格:1 管委会:0.8 商务区:0.6 虹桥:0.3 一抓到底:1.5 "
     "雷声大雨点小:2 进度:1.5 公布进度:2 成效:1 落实:1 rectif*:2.5 inspection:1.5 progress:1.5 "
-    "keep_going:1 committee:0.5 timeline*:0.5"
+    "keep_going:1 committee:0.5 timeline*:0.5 "
+    "廉政:1.5 廉洁:1 干部:0.8 规划:0.5 地块:1 招商:0.8 巡察:2 纪检:1.5 纪委:1.5 纪检组:2 督察:1 督办:1 "
+    "信访:1.5 举报:1 检举:1 控告:1 问题整改:2 项问题:1.5 承诺:1 公开:0.5 党组:1.5 党风:1.5 "
+    "issues:1 promised:0.8 publish*:0.8 accountab*:1.5 responsible:0.8 disciplin*:1.5"
 )
 
 # Matters for other authorities (traffic police, property managers, hospitals, schools …).
@@ -280,10 +420,33 @@ OUT_OF_SCOPE_TERMS = (
     "job:1.5 air_condition*:1.5 rented_flat:2 apartment:0.5 路灯:2 交通卡:3 公交卡:3 指示牌:1 出站口:2 "
     "社区医院:3 打疫苗:3 漏水:2.5 国际学校:3 international_school*:3 个税:3 退税:3 税务局:2 电梯:1.5 "
     "发烧:3 急诊:3 儿科:3 看医生:3 卡拉ok:3 唱歌:1.5 半夜:1 睡不着:2 困不着:2 高铁:1.5 火车站:1.5 失物:2 "
-    "被偷:2.5 报警:2.5 诈骗:2.5 银行:2 信用卡:2.5 房贷:2.5 宠物:2 加油站:2 水费:2 燃气:2.5 煤气:2.5 "
+    "被偷了:2.5 被盗:2.5 报警:2.5 诈骗:2.5 银行:2 信用卡:2.5 房贷:2.5 宠物:2 加油站:2 水费:2 燃气:2.5 "
+    "煤气:2.5 "
     "停水:3 停电:2.5 宽带:2.5 手机信号:2.5 结婚登记:3 养老金:3 退休金:3 医保:3 疫苗:3 幼儿园:2.5 菜场:2 "
     "菜价:2.5 物价:2 airport:2 flight*:2.5 train_station:2 tax_refund*:3 elevator*:2 fever:3 doctor*:2.5 "
-    "karaoke:3 clinic*:2.5"
+    "karaoke:3 clinic*:2.5 "
+    # neighbours, housing, property management
+    "楼上:1.5 楼下:1 拖椅子:3 脚步声:3 隔壁:1.5 小区停车:3 小区停车位:3 没地方停:1.2 停车难:1.2 "
+    "房租:2.5 涨房租:3 合租:3 租房中介:2.5 二房东:3 墙皮:2.5 渗水:2.5 马桶:3 下水道:2.5 水管:2 水压:2.5 "
+    "自来水:2.5 热水器:3 漏气:3 暖气:2.5 有线电视:2.5 居委会:2.5 广场舞:3 健身器材:2.5 业委会:3 "
+    "宠物:2 猫:1.5 遛狗:3 狗屎:3 流浪猫:3 流浪狗:3 "
+    # traffic, transport, police
+    "堵车:2.5 拥堵:2 红绿灯:2.5 斑马线:2 路面:1.5 坑洼:2 井盖:2.5 乱停:2 电瓶车:2 非机动车:2 "
+    "警察:2.5 交通事故:3 车祸:3 丢了:1.5 捡到:2 失物招领:3 遗失:2 补办:2 调点车:2 排队打车:3 "
+    "延误:2 晚点:2.5 误机:3 改签:3 火车票:3 车票:2 机票:3 12306:3 接驳车:2 摆渡车:2.5 末班车:3 "
+    # health, schools, welfare
+    "药店:2.5 牙科:3 体检:2.5 核酸:3 住院:3 医生:2.5 托育:3 入学:2.5 转学:3 补习:3 培训班:2 "
+    "失业金:3 生育:2.5 低保:3 残疾:2 老年卡:3 敬老卡:3 "
+    # shops, food, consumers
+    "拉肚子:3 日料:2 吃坏:2.5 食品安全:2.5 不新鲜:2 变质:2.5 过期:2 异物:2.5 点餐:2 服务员:2 上菜:3 "
+    "买菜:2.5 退货:3 网购:3 消费者:2 售后:2.5 消协:3 几点关门:3 营业时间:2.5 电影院:1.5 健身房:1 "
+    # jobs, money
+    "找工作:3 欠薪:3 拖欠工资:3 劳动仲裁:3 加班:2 彩票:3 寻人:3 "
+    # English
+    "cinema:2 movie*:2 closing_time:2.5 opening_hours:2.5 covid:3 pharmacy:3 dentist:3 wifi:2.5 "
+    "internet:2 phone_signal:2.5 lost:1.5 stolen:2.5 police:3 traffic:2 traffic_jam:3 shuttle*:2.5 "
+    "train*:1.2 delayed:2 luggage:3 baggage:3 food_poisoning:3 gym:1.5 bank*:2 rent:1.5 "
+    "moved_out:2.5 flat:1 neighbour*:2 neighbor*:2 pets:2 cat*:1"
 )
 
 # Function words and fillers (Mandarin, Shanghainese, English) that carry no topic.

@@ -29,7 +29,7 @@ from cases.domain.classifier import (
     classify_jsonl_lines,
     entries_from_notice,
 )
-from cases.domain.message_kind import check_accusation
+from cases.domain.message_kind import check_accusation, target_evidence, wrongdoing_evidence
 from cases.domain.textnorm import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +58,9 @@ def test_figures_meet_the_targets(classifier: Classifier, name: str) -> None:
     assert figures.median_ms < 5.0, f"median {figures.median_ms:.2f} ms"
 
 
-@pytest.mark.parametrize("name", ["feedback_dev.jsonl", "feedback_own.jsonl", "feedback_holdout.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["feedback_dev.jsonl", "feedback_own.jsonl", "feedback_holdout.jsonl", "feedback_holdout2.jsonl"]
+)
 def test_labelled_files_are_well_formed(name: str) -> None:
     records = load_labelled(DATA / name)
     assert len({r["id"] for r in records}) == len(records)
@@ -161,6 +163,62 @@ def test_complaints_and_names_alone_are_not_accusations(text: str) -> None:
     assert not check_accusation(normalise(text)).accusation, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "规划科张某把地块信息提前透露给开发商",  # named person × leaking information
+        "管委会某领导的女婿承包了商务区绿化养护",  # 某领导 × a relative's contract
+        "服务中心的刘主任用公款给自己家装修",
+        "党群中心的会计把活动经费装进了自己的腰包",  # a role in a unit × embezzlement
+        "副局长每年春节都收企业送的茅台",  # a bare title × gifts received
+        "我们公司被建管中心的人要求买他们指定的设备，否则不给验收",  # dealings with the writer
+        "我检举管委会招商部门有人与中介勾结",  # report verb + unit with someone in it
+        "阿拉晓得规划科额老王，收了开发商额好处",  # 老王, Shanghainese
+        "我實名舉報某平台公司的陳經理收受回扣",  # traditional characters
+        "The head of the talent office took money to recommend unqualified people.",
+        "Deputy director Huang's son runs the catering company that won every contract.",
+    ],
+)
+def test_wrongdoing_times_target_is_an_accusation(text: str) -> None:
+    check = check_accusation(normalise(text))
+    assert check.accusation, (text, check)
+    assert check.targets and check.wrongdoing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "建议严查干部收受红包的行为",  # wrongdoing, officials in general, a proposal
+        "听说有的地方干部吃拿卡要，我们这里要防止",  # "some officials elsewhere"
+        "希望加强对招投标的监督，防止围标串标",  # wrongdoing, nobody
+        "感谢李处长帮我们解决了落户问题",  # a named person, no wrongdoing
+        "陈经理说我们的申请材料还缺一份",
+        "请问举报信应该寄到哪里？",  # a report verb, nothing reported
+        "干部经商办企业的问题整改到位了吗？",
+        "Thanks to Director Wang for the quick reply.",
+        "The officials should be more transparent about how grants are awarded.",
+        "下属单位的人在外面开公司，能不能查一下",
+    ],
+)
+def test_wrongdoing_or_target_alone_is_not_an_accusation(text: str) -> None:
+    check = check_accusation(normalise(text))
+    assert not check.accusation, (text, check)
+
+
+def test_accusation_parts_are_scored_apart() -> None:
+    named, named_weight = target_evidence(normalise("王科长"))
+    vague, vague_weight = target_evidence(normalise("有的干部"))
+    assert named == ["王科长"] and named_weight == 1.0
+    assert 0 < vague_weight < 0.5  # "some officials" is a generality
+    assert target_evidence(normalise("风气要改"))[1] == 0.0
+    words, weight = wrongdoing_evidence(normalise("他小舅子开的公司包了工程"))
+    assert weight >= 2.0 and any("小舅子" in w for w in words)
+    assert wrongdoing_evidence(normalise("服务很好，谢谢"))[1] == 0.0
+    # one misdeed is not counted twice by a word and the pattern around it
+    single = wrongdoing_evidence(normalise("收受红包"))[1]
+    assert single == wrongdoing_evidence(normalise("收受，红包"))[1]
+
+
 def test_accusation_evidence_is_reported() -> None:
     check = check_accusation(normalise("举报王科长受贿"))
     assert check.targets == ("王科长",)
@@ -178,6 +236,26 @@ def test_accusation_evidence_is_reported() -> None:
 def test_out_of_scope_messages_are_flagged(classifier: Classifier, text: str) -> None:
     result = classifier.classify(text)
     assert result.out_of_scope and result.kind == "out_of_scope", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["楼上每天半夜拖椅子", "小区停车位太少", "电影院几点关门", "燃气热水器漏气，物业不来修",
+     "想问一下养老金怎么领", "My landlord kept my deposit.",
+     "Is there a pharmacy open late near the station?"],
+)
+def test_everyday_matters_are_out_of_scope(classifier: Classifier, text: str) -> None:
+    assert classifier.classify(text).out_of_scope, text
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("核心区写字搂空致率太高了", "1.1"), ("智慧虹侨的设被都坏了", "1.4"),
+     ("认健认养的录地下面盖了会所", "2.2"), ("党建活洞太少", "4.2"), ("容积律被偷偷提高了", "2.3")],
+)
+def test_typos_are_carried_by_the_bigram_backoff(classifier: Classifier, text: str, code: str) -> None:
+    result = classifier.classify(text)
+    assert result.suggestions[0].problem == code and not result.out_of_scope, text
 
 
 @pytest.mark.parametrize(
