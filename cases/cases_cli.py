@@ -32,3 +32,34 @@ def export_command(as_jsonl: bool, include_sealed: bool, output: str | None) -> 
         if output:
             stream.close()
     click.echo(f"exported {count} case(s)", err=True)
+
+
+@cases_cli.command("classify")
+@click.option("--jsonl", "as_jsonl", is_flag=True, required=True,
+              help='Read {"id", "subject", "text"} lines on standard input, write one result per line.')
+def classify_command(as_jsonl: bool) -> None:
+    """Suggest problems, kind, accusation and out-of-scope flags for messages (JSON Lines in and out)."""
+    from cases.domain.classifier import classify_jsonl_lines
+    from cases.triage.suggest import current_classifier
+
+    classifier = current_classifier()
+    if classifier is None:
+        raise click.ClickException("no catalogue imported: run `flask --app wsgi init` first")
+    for result in classify_jsonl_lines(sys.stdin, classifier):
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()  # one answer per line as it comes, for callers that pipe message by message
+
+
+@cases_cli.command("evaluate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def evaluate_command(files: tuple[str, ...]) -> None:
+    """Print top-1/top-3, accusation precision/recall, out-of-scope recall and speed for labelled files."""
+    # The figures are those of bench/classifier_eval.py, the same function the tests assert on.
+    from bench.classifier_eval import evaluate, load_labelled, report
+    from cases.triage.suggest import current_classifier
+
+    classifier = current_classifier()
+    if classifier is None:
+        raise click.ClickException("no catalogue imported: run `flask --app wsgi init` first")
+    for path in files:
+        click.echo(report(path, evaluate(classifier, load_labelled(path))))

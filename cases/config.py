@@ -16,6 +16,28 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     return raw.strip().lower() in TRUE_WORDS
 
 
+# Environment name → default number of working days (信访工作条例 practice).
+CLOCK_DEFAULTS = {
+    "CLOCK_ACCEPTANCE_DAYS": 15,
+    "CLOCK_REPLY_DAYS": 60,
+    "CLOCK_EXTENSION_MAX_DAYS": 30,
+    "CLOCK_RETURN_DAYS": 5,
+    "CLOCK_REVIEW_DAYS": 30,
+    "CLOCK_DISCIPLINE_NOTICE_DAYS": 15,
+    "CLOCK_DISCIPLINE_REPORT_DAYS": 15,
+}
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
+    return value
+
+
 def _secret_key(instance_path: Path) -> str:
     """Read the instance's secret key, generating it on first run (never a default in code)."""
     key_file = instance_path / "secret_key"
@@ -91,7 +113,24 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "10 per minute;50 per hour"),
+        # Public pages (issue 3): per client address; RATELIMIT_ENABLED=false switches every
+        # limit off (benchmarks only).
+        "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
+        "FEEDBACK_RATE_LIMIT": env.get("FEEDBACK_RATE_LIMIT", "10 per hour;30 per day"),
+        "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per hour;100 per day"),
+        # After this many wrong codes for one reference, that reference is locked for a while,
+        # whoever tries (guessing from many addresses must not work either).
+        "TRACK_LOCKOUT_FAILURES": _int(env, "TRACK_LOCKOUT_FAILURES", 5),
+        "TRACK_LOCKOUT_MINUTES": _int(env, "TRACK_LOCKOUT_MINUTES", 60),
+        # Added information reopens (for review) a case closed less than this many days ago.
+        "FOLLOW_UP_REOPEN_DAYS": _int(env, "FOLLOW_UP_REOPEN_DAYS", 30),
+        # Stated in the form's personal-information notice: set it to the archive rules' figure.
+        "FEEDBACK_RETENTION_YEARS": _int(env, "FEEDBACK_RETENTION_YEARS", 5),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024))),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Case clocks, in working days on the Chinese calendar (see cases/domain/clocks.py).
+        **{key: _int(env, key, default) for key, default in CLOCK_DEFAULTS.items()},
+        "EDIT_LOCK_MINUTES": _int(env, "EDIT_LOCK_MINUTES", 15),
+        "INBOX_PAGE_SIZE": _int(env, "INBOX_PAGE_SIZE", 50),
     }
     return config

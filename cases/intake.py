@@ -6,12 +6,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cases.domain.states import CHANNELS, RECEIVED
+from cases.domain import clocks as clock_rules
+from cases.domain.states import ACCUSATION, CHANNELS, RECEIVED
 from cases.domain.tracking import hash_code, new_tracking_code
 from cases.events import record_event
 from cases.extensions import db
 from cases.models import Attachment, Case, CaseMessage, Problem, StaffUser
 from cases.references import next_reference
+from cases.triage.calendar import configured_clocks, current_calendar, local_date
+from cases.triage.suggest import prepare_new_case
 
 
 @dataclass(frozen=True)
@@ -102,5 +105,21 @@ def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None) 
         actor_label="public" if actor is None else "staff",
         to_status=RECEIVED, detail={"channel": new.channel},
     )
+    _prepare_for_triage(case, now)
     db.session.flush()
     return RecordedCase(case=case, tracking_code=code)
+
+
+def _prepare_for_triage(case: Case, now: datetime) -> None:
+    """Search words, suggestions and the acceptance clock; a suspected accusation is sealed at once."""
+    verdict = prepare_new_case(case, now)
+    if verdict is not None and verdict.accusation:
+        # Sealed until an inspector or supervisor says otherwise: a false alarm costs a day,
+        # a leak to the accused cannot be undone.
+        case.kind, case.confidential = ACCUSATION, True
+        record_event(case, "sealed_on_intake", at=now, actor_label="system",
+                     reason="the classifier flagged a possible accusation")
+    # Letters: received_at is the postmark date, which starts the clock.
+    due = clock_rules.acceptance_due(current_calendar(), local_date(case.received_at), configured_clocks(),
+                                     sealed=case.confidential)
+    case.acceptance_due, case.due_estimated = due.due, due.estimated

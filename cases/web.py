@@ -20,9 +20,12 @@ LANGUAGE_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """The page language: the visitor's explicit choice, else Chinese."""
+    """The page language: the visitor's explicit choice, else Chinese (and Chinese outside requests)."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # jobs and commands: services still translate their messages
+        return str(current_app.config["LANGUAGES"][0])
     choice = session.get(LANGUAGE_COOKIE) or request.args.get("lang")
-    from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
     return choice if choice in languages else languages[0]
@@ -75,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
     import cases.mailer  # noqa: F401  (registers its jobs)
     import cases.models  # noqa: F401  (the whole metadata, for Alembic and the app)
+    import cases.triage.suggest  # noqa: F401  (registers the retraining job)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHANNELS: tuple[str, ...] = ("web", "email", "letter", "phone", "visit")
+# Channels typed in by the party office (the others arrive by themselves).
+MANUAL_CHANNELS: tuple[str, ...] = ("letter", "phone", "visit")
 
 # 信访 practice: suggestion 建议意见, accusation 检举控告, claim 申诉求决, enquiry 咨询, out of scope.
 KINDS: tuple[str, ...] = ("suggestion", "accusation", "claim", "enquiry", "out_of_scope")
+ACCUSATION = "accusation"
 
 RECEIVED = "received"
 ACCEPTED = "accepted"
@@ -19,12 +22,20 @@ ANSWERED = "answered"
 APPROVED = "approved"
 REPLIED = "replied"
 CLOSED = "closed"
-REVIEW = "review"
+REVIEW = "review"  # 复查: the person was not satisfied (30 days)
+RE_REVIEW = "re_review"  # 复核: at most once, after a review; then the same facts are not accepted again
 
 STATUSES: tuple[str, ...] = (
     RECEIVED, ACCEPTED, NOT_ACCEPTED, DUPLICATE, OUT_OF_SCOPE,
-    ASSIGNED, ANSWERED, APPROVED, REPLIED, CLOSED, REVIEW,
+    ASSIGNED, ANSWERED, APPROVED, REPLIED, CLOSED, REVIEW, RE_REVIEW,
 )
+
+# Statuses in which a case still waits for the acceptance decision or for the reply.
+OPEN_STATUSES = frozenset({RECEIVED, ACCEPTED, ASSIGNED, ANSWERED, APPROVED, REVIEW, RE_REVIEW})
+# Statuses where nothing more is due (a merged duplicate is counted once, on its target).
+FINAL_STATUSES = frozenset({NOT_ACCEPTED, DUPLICATE, OUT_OF_SCOPE, CLOSED})
+# Statuses in which a department holds the case (and may ask for an extension).
+WITH_DEPARTMENT = frozenset({ASSIGNED, ANSWERED})
 
 # (from, action) → to. Every status change in the system goes through this table.
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -34,16 +45,20 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (RECEIVED, "refer_out"): OUT_OF_SCOPE,
     (ACCEPTED, "assign"): ASSIGNED,
     (ACCEPTED, "merge"): DUPLICATE,
-    (ASSIGNED, "return"): RECEIVED,
+    (ASSIGNED, "reassign"): ASSIGNED,  # override of the routing rule, with a reason
+    (ASSIGNED, "return"): RECEIVED,  # wrong department, within the return window: back to triage
     (ASSIGNED, "draft_reply"): ANSWERED,
     (ANSWERED, "approve"): APPROVED,
     (ANSWERED, "send_back"): ASSIGNED,
     (APPROVED, "send_reply"): REPLIED,
     (REPLIED, "close"): CLOSED,
     (REPLIED, "request_review"): REVIEW,
-    (CLOSED, "reopen"): ACCEPTED,
     (CLOSED, "request_review"): REVIEW,
     (REVIEW, "assign"): ASSIGNED,
+    (REVIEW, "close"): CLOSED,
+    (CLOSED, "request_re_review"): RE_REVIEW,
+    (RE_REVIEW, "assign"): ASSIGNED,
+    (RE_REVIEW, "close"): CLOSED,
     (NOT_ACCEPTED, "reopen"): RECEIVED,
 }
 
@@ -52,7 +67,10 @@ class IllegalTransition(ValueError):
     """Raised when an action is not allowed from a case's current status."""
 
     def __init__(self, status: str, action: str) -> None:
-        super().__init__(f"action {action!r} is not allowed when a case is {status!r}")
+        allowed = ", ".join(allowed_actions(status)) or "none"
+        super().__init__(
+            f"action {action!r} is not allowed when a case is {status!r} (allowed: {allowed})"
+        )
         self.status = status
         self.action = action
 
@@ -77,3 +95,8 @@ def transition(status: str, action: str) -> Transition:
 def allowed_actions(status: str) -> list[str]:
     """The actions allowed from a status, in table order."""
     return [action for (source, action) in TRANSITIONS if source == status]
+
+
+def is_sealed(kind: str | None, confidential: bool) -> bool:
+    """Whether a case is sealed (an accusation, or marked confidential)."""
+    return confidential or kind == ACCUSATION

@@ -2,6 +2,7 @@
 
 from cases.models.case import Attachment, Case, CaseEvent, CaseMessage, ReferenceCounter
 from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Task
+from cases.models.learning import ClassifierModel, ConfirmedLink
 from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmail, RawEmail
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
@@ -15,6 +16,8 @@ __all__ = [
     "CaseMessage",
     "CaseNamedParty",
     "CaseRating",
+    "ClassifierModel",
+    "ConfirmedLink",
     "HolidayOverride",
     "MailboxFolderState",
     "MailboxLedger",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -30,6 +31,8 @@ case_problem = Table(
     db.metadata,
     Column("case_id", ForeignKey("feedback_case.id", ondelete="CASCADE"), primary_key=True),
     Column("problem_id", ForeignKey("problem.id", ondelete="CASCADE"), primary_key=True),
+    # The inbox filters by problem: the primary key leads with case_id and cannot serve that.
+    Index("ix_case_problem_problem_id", "problem_id"),
 )
 
 case_task = Table(
@@ -53,6 +56,8 @@ class Case(db.Model):
     """One opinion from the public, on any channel, and everything done with it."""
 
     __tablename__ = "feedback_case"
+    # The inbox pages newest first by (received_at, id): one index serves the keyset.
+    __table_args__ = (Index("ix_feedback_case_received_at_id", "received_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

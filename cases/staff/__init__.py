@@ -1,7 +1,7 @@
-"""Staff web UI: login, home and (later) the case-handling pages."""
+"""Staff web UI: login, home, the inbox, case pages, decisions and manual entry."""
 
 from flask import Blueprint
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from cases.staff import views  # noqa: E402,F401  (registers the routes)
+from cases.staff import case_views, decision_views, entry_views, views  # noqa: E402,F401  (registers the routes)

@@ -41,3 +41,33 @@ def role_label(role: str) -> str:
 def status_label(status: str) -> str:
     """The translated label of a case status code (the code itself when unknown)."""
     return str(STATUS_LABELS.get(status, status))
+
+STATUS_LABELS[states.RE_REVIEW] = _("Under re-review")
+
+KIND_LABELS = {
+    "suggestion": _("Suggestion (建议意见)"),
+    "accusation": _("Accusation (检举控告)"),
+    "claim": _("Claim (申诉求决)"),
+    "enquiry": _("Enquiry (咨询)"),
+    "out_of_scope": _("Out of scope"),
+}
+
+CHANNEL_LABELS = {
+    "web": _("Web form"),
+    "email": _("E-mail"),
+    "letter": _("Letter"),
+    "phone": _("Phone call"),
+    "visit": _("Visit"),
+}
+
+
+def kind_label(kind: str | None) -> str:
+    """The translated label of a case kind ("not set" when empty)."""
+    if not kind:
+        return str(_("Not set"))
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def channel_label(channel: str) -> str:
+    """The translated label of a channel code."""
+    return str(CHANNEL_LABELS.get(channel, channel))

@@ -15,11 +15,10 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from cases.auth import authenticate, safe_next_path
-from cases.domain import roles as role_names
 from cases.domain.states import STATUSES
 from cases.extensions import db, limiter
 from cases.models import Case, Department, StaffUser
@@ -27,12 +26,10 @@ from cases.models.types import utcnow
 from cases.staff import staff_bp
 from cases.staff.forms import LoginForm, LogoutForm
 from cases.staff.labels import role_label, status_label
+from cases.triage.access import TRIAGE_ROLES, visible_condition
 
 # Kept across login and logout: the visitor's language is not part of the account.
 _KEPT_SESSION_KEYS = ("lang",)
-
-# Roles that work on every department's ordinary (non-sealed) cases.
-_ALL_CASE_ROLES = frozenset({role_names.TRIAGER, role_names.SUPERVISOR, role_names.LEADER, role_names.ADMIN})
 
 
 def _login_throttle() -> str:
@@ -92,21 +89,6 @@ def logout() -> BaseResponse:
     return redirect(url_for("staff.login"))
 
 
-def _visible_cases(user: StaffUser) -> ColumnElement[bool]:
-    """The condition selecting the cases this user may count (mirrors who may see them)."""
-    roles = user.roles
-    allowed: list[ColumnElement[bool]] = []
-    if roles & _ALL_CASE_ROLES:
-        allowed.append(Case.confidential.is_(False))
-    department_ids = [department.id for department in user.departments]
-    if roles & role_names.DEPARTMENT_ROLES and department_ids:
-        allowed.append(Case.confidential.is_(False) & Case.department_id.in_(department_ids))
-    # Sealed accusations are never counted for anyone outside the discipline roles.
-    if role_names.can_see_sealed(roles):
-        allowed.append(Case.confidential.is_(True))
-    return or_(*allowed) if allowed else false()
-
-
 def _department_name(department: Department) -> str:
     return department.name_zh if get_locale().language == "zh" else department.name_en
 
@@ -117,7 +99,7 @@ def home() -> str:
     """The staff home page: who is logged in and the cases they can see, by status."""
     user: StaffUser = current_user  # type: ignore[assignment]
     rows = db.session.execute(
-        select(Case.status, func.count(Case.id)).where(_visible_cases(user)).group_by(Case.status)
+        select(Case.status, func.count(Case.id)).where(visible_condition(user)).group_by(Case.status)
     ).all()
     found = {status: count for status, count in rows}
     # Every known status, zeros included, then any status the table does not know yet.
@@ -131,4 +113,5 @@ def home() -> str:
         counts=counts,
         total=sum(count for _label, count in counts),
         logout_form=LogoutForm(),
+        may_enter=bool(user.roles & TRIAGE_ROLES),
     )

@@ -1,0 +1,173 @@
+"""Staff case pages: the inbox, one case (thread, timeline, decisions), attachment downloads."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from cases.domain import clocks as clock_rules
+from cases.domain.states import CHANNELS, KINDS, STATUSES, allowed_actions
+from cases.extensions import db
+from cases.models import Attachment, Case, CaseMessage, Department, StaffUser
+from cases.models.types import utcnow
+from cases.outbox import commit_and_dispatch
+from cases.staff import staff_bp
+from cases.staff.labels import channel_label, kind_label, status_label
+from cases.triage import access
+from cases.triage.calendar import local_date
+from cases.triage.inbox import InboxFilters, count_badges, inbox_page
+from cases.triage.links import current_problems
+from cases.triage.locks import holder, take_lock
+from cases.triage.workflow import note_event
+
+
+def me() -> StaffUser:
+    """The logged-in staff user."""
+    return current_user  # type: ignore[return-value]
+
+
+def department_name(department: Department | None) -> str:
+    """A department's name in the page language."""
+    if department is None:
+        return ""
+    return department.name_zh if get_locale().language == "zh" else department.name_en
+
+
+def visible_case_or_404(reference: str) -> Case:
+    """The case if this user may see it; 404 otherwise, so that a reference tells nothing."""
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or not access.can_view(me(), case):
+        abort(404)
+    return case
+
+
+def log_sealed_view(case: Case, what: str) -> None:
+    """Every look at a sealed case is written to its trail (committed by the caller)."""
+    if access.case_is_sealed(case):
+        note_event(case, "viewed", actor=me(), now=utcnow(), detail={"what": what})
+
+
+def _template_helpers() -> dict[str, object]:
+    return {
+        "status_label": status_label,
+        "kind_label": kind_label,
+        "channel_label": channel_label,
+        "department_name": department_name,
+    }
+
+
+@staff_bp.route("/cases")
+@login_required
+def inbox() -> str:
+    """Every case this user may see, newest first, with filters, search and count badges."""
+    args = request.args
+    filters = InboxFilters(
+        status=args.get("status", ""),
+        channel=args.get("channel", ""),
+        kind=args.get("kind", ""),
+        problem=args.get("problem", ""),
+        department=args.get("department", ""),
+        overdue=args.get("overdue") == "1",
+        confidential=args.get("confidential", ""),
+        q=args.get("q", "")[:200],
+        after=args.get("after", ""),
+    )
+    today = local_date(utcnow())
+    page = inbox_page(me(), filters, today, int(current_app.config["INBOX_PAGE_SIZE"]))
+    sees_sealed = bool(me().roles & access.SEALED_DECISION_ROLES)
+    departments = list(
+        db.session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
+    )
+    problems = [problem.code for problem in current_problems()]
+    return render_template(
+        "staff/inbox.html",
+        page=page,
+        filters=filters,
+        badges=count_badges(me(), today),
+        today=today,
+        statuses=STATUSES,
+        channels=CHANNELS,
+        kinds=KINDS,
+        departments=departments,
+        problems=problems,
+        sees_sealed=sees_sealed,
+        is_overdue=clock_rules.is_overdue,
+        **_template_helpers(),
+    )
+
+
+@staff_bp.route("/cases/<reference>")
+@login_required
+def case_page(reference: str) -> str:
+    """One case: summary, contact (for roles that need it), suggestions, thread, timeline, decisions."""
+    case = visible_case_or_404(reference)
+    now = utcnow()
+    user = me()
+    may_triage = access.can_triage(user, case)
+    for_department = access.acts_for_department(user, case)
+    colleague = None
+    if may_triage or for_department:
+        colleague = take_lock(case, user, now, int(current_app.config["EDIT_LOCK_MINUTES"]))
+    else:
+        colleague = holder(case, now)
+    log_sealed_view(case, "case page")
+    commit_and_dispatch()
+    messages = list(
+        db.session.scalars(
+            select(CaseMessage)
+            .where(CaseMessage.case_id == case.id)
+            .order_by(CaseMessage.created_at, CaseMessage.id)
+        )
+    )
+    duplicate_of = db.session.get(Case, case.duplicate_of_id) if case.duplicate_of_id else None
+    departments = list(
+        db.session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
+    )
+    problems = current_problems()
+    return render_template(
+        "staff/case.html",
+        case=case,
+        messages=messages,
+        events=case.events,
+        colleague=colleague,
+        may_triage=may_triage,
+        for_department=for_department,
+        sealed=access.case_is_sealed(case),
+        show_contact=access.can_see_contact(user, case),
+        actions=allowed_actions(case.status),
+        duplicate_of=duplicate_of,
+        departments=departments,
+        problems=problems,
+        kinds=KINDS,
+        is_overdue=clock_rules.is_overdue,
+        today=local_date(now),
+        **_template_helpers(),
+    )
+
+
+@staff_bp.route("/cases/<reference>/attachments/<int:attachment_id>")
+@login_required
+def attachment(reference: str, attachment_id: int) -> Response:
+    """An attachment, always as a download: never rendered by the browser (HTML included)."""
+    case = visible_case_or_404(reference)
+    found = db.session.scalar(
+        select(Attachment)
+        .join(CaseMessage)
+        .where(Attachment.id == attachment_id, CaseMessage.case_id == case.id)
+    )
+    if found is None:
+        abort(404)
+    log_sealed_view(case, f"attachment {found.id}")
+    commit_and_dispatch()
+    ascii_name = found.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    response = Response(found.data, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.filename)}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,234 @@
+"""Staff decisions on a case: one POST endpoint per decision, each committing once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from cases.domain.states import IllegalTransition
+from cases.extensions import db
+from cases.models import Case, Department, Problem, StaffUser, Task
+from cases.models.types import utcnow
+from cases.outbox import commit_and_dispatch
+from cases.staff import staff_bp
+from cases.staff.case_views import me, visible_case_or_404
+from cases.staff.labels import status_label
+from cases.triage import access, decisions, links, routing
+from cases.triage.locks import holder, release_lock
+from cases.triage.workflow import TriageError
+
+TRIAGE = "triage"
+DEPARTMENT = "department"
+ANY_HANDLER = "any"
+
+
+def _field(name: str) -> str:
+    return (request.form.get(name) or "").strip()
+
+
+def _department(code: str) -> Department:
+    found = db.session.scalar(select(Department).where(Department.code == code, Department.active.is_(True)))
+    if found is None:
+        raise TriageError(_("Choose a department."))
+    return found
+
+
+def _problem(code: str) -> Problem:
+    found = links.problem_by_code(code)
+    if found is None:
+        raise TriageError(_("Choose a rectification problem."))
+    return found
+
+
+def _task(problem: Problem, raw: str) -> Task | None:
+    if not raw:
+        return None
+    task = db.session.get(Task, int(raw)) if raw.isdigit() else None
+    if task is None or task.problem_id != problem.id:
+        raise TriageError(_("That task belongs to another problem."))
+    return task
+
+
+def _accept(case: Case, user: StaffUser) -> None:
+    code = _field("department")
+    decisions.accept(
+        case,
+        actor=user,
+        now=utcnow(),
+        kind=_field("kind") or None,
+        department=_department(code) if code else None,
+        reason=_field("reason"),
+    )
+
+
+def _merge(case: Case, user: StaffUser) -> None:
+    target = db.session.scalar(select(Case).where(Case.reference == _field("target").upper()))
+    if target is None or not access.can_view(user, target):
+        raise TriageError(_("No case with that reference."))
+    decisions.merge(case, target, actor=user, now=utcnow(), reason=_field("reason"))
+
+
+def _link(case: Case, user: StaffUser) -> None:
+    # "1.1" links the problem, "1.1:42" the problem and its task 42 (task rules route first).
+    code, _sep, task_id = (_field("item") or _field("problem")).partition(":")
+    problem = _problem(code)
+    links.link_problem(case, problem, actor=user, now=utcnow(), task=_task(problem, task_id))
+
+
+def _named_party(case: Case, user: StaffUser) -> None:
+    staff = None
+    if _field("staff_email"):
+        staff = db.session.scalar(select(StaffUser).where(StaffUser.email == _field("staff_email").lower()))
+        if staff is None:
+            raise TriageError(_("No staff account with that e-mail address."))
+    code = _field("department")
+    decisions.add_named_party(
+        case,
+        actor=user,
+        now=utcnow(),
+        name=_field("name"),
+        staff_user=staff,
+        department=_department(code) if code else None,
+    )
+
+
+def _extension_days() -> int:
+    raw = _field("days")
+    if not raw.isdigit():
+        raise TriageError(_("Give the number of working days."))
+    return int(raw)
+
+
+# action name → (who may take it, what it does, the confirmation shown)
+ACTIONS: dict[str, tuple[str, Callable[[Case, StaffUser], object], str]] = {
+    "accept": (TRIAGE, _accept, "The case was accepted and routed."),
+    "not_accept": (
+        TRIAGE,
+        lambda c, u: decisions.not_accept(c, actor=u, now=utcnow(), reason=_field("reason")),
+        "The case was not accepted.",
+    ),
+    "refer_out": (
+        TRIAGE,
+        lambda c, u: decisions.refer_out(
+            c, actor=u, now=utcnow(), referred_to=_field("referred_to"), reason=_field("reason")
+        ),
+        "The case was referred elsewhere.",
+    ),
+    "merge": (TRIAGE, _merge, "The case was merged."),
+    "link": (TRIAGE, _link, "The rectification item was linked."),
+    "unlink": (
+        TRIAGE,
+        lambda c, u: links.unlink_problem(c, _problem(_field("problem")), actor=u, now=utcnow()),
+        "The rectification item was unlinked.",
+    ),
+    "set_kind": (
+        TRIAGE,
+        lambda c, u: decisions.set_kind(c, _field("kind"), actor=u, now=utcnow(), reason=_field("reason")),
+        "The kind was saved.",
+    ),
+    "mark_accusation": (
+        TRIAGE,
+        lambda c, u: decisions.mark_accusation(c, actor=u, now=utcnow(), reason=_field("reason")),
+        "The case is now a sealed accusation.",
+    ),
+    "unmark_accusation": (
+        TRIAGE,
+        lambda c, u: decisions.unmark_accusation(
+            c, _field("kind"), actor=u, now=utcnow(), reason=_field("reason")
+        ),
+        "The case is no longer sealed.",
+    ),
+    "reroute": (
+        TRIAGE,
+        lambda c, u: routing.override_route(
+            c, _department(_field("department")), actor=u, now=utcnow(), reason=_field("reason")
+        ),
+        "The case was sent to another department.",
+    ),
+    "decide_extension": (
+        TRIAGE,
+        lambda c, u: routing.decide_extension(
+            c, _field("decision") == "approve", actor=u, now=utcnow(), reason=_field("reason")
+        ),
+        "The extension request was decided.",
+    ),
+    "named_party": (TRIAGE, _named_party, "The named party was recorded."),
+    "return": (
+        DEPARTMENT,
+        lambda c, u: routing.return_case(c, actor=u, now=utcnow(), reason=_field("reason")),
+        "The case was returned to the party office.",
+    ),
+    "request_extension": (
+        DEPARTMENT,
+        lambda c, u: routing.request_extension(
+            c, _extension_days(), actor=u, now=utcnow(), reason=_field("reason")
+        ),
+        "The extension was requested.",
+    ),
+    "note": (
+        ANY_HANDLER,
+        lambda c, u: decisions.add_note(c, _field("text"), actor=u, now=utcnow()),
+        "The note was added.",
+    ),
+}
+
+
+def _allowed(who: str, user: StaffUser, case: Case) -> bool:
+    if who == TRIAGE:
+        return access.can_triage(user, case)
+    if who == DEPARTMENT:
+        return access.acts_for_department(user, case)
+    return access.can_triage(user, case) or access.acts_for_department(user, case)
+
+
+@staff_bp.route("/cases/<reference>/do/<action>", methods=["POST"])
+@login_required
+def case_action(reference: str, action: str) -> Response:
+    """Take one decision on a case; errors are shown on the case page and nothing is saved."""
+    case = visible_case_or_404(reference)
+    user = me()
+    target = redirect(url_for("staff.case_page", reference=case.reference))
+    if action == "release":
+        release_lock(case, user)
+        commit_and_dispatch()
+        return redirect(url_for("staff.inbox"))
+    entry = ACTIONS.get(action)
+    if entry is None or not _allowed(entry[0], user, case):
+        flash(_("You may not take that decision on this case."), "error")
+        return target
+    colleague = holder(case, utcnow())
+    if colleague is not None and colleague.id != user.id:
+        flash(
+            _(
+                "%(name)s has this case open: wait until they close it.",
+                name=colleague.display_name or colleague.email,
+            ),
+            "error",
+        )
+        return target
+    try:
+        entry[1](case, user)
+    except IllegalTransition as error:
+        db.session.rollback()
+        flash(
+            _(
+                "That decision is not possible while the case is “%(status)s”.",
+                status=status_label(error.status),
+            ),
+            "error",
+        )
+        return target
+    except TriageError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return target
+    commit_and_dispatch()
+    flash(_(entry[2]), "success")
+    if not access.can_view(user, case):  # e.g. a department returned it: it is no longer theirs
+        return redirect(url_for("staff.inbox"))
+    return target

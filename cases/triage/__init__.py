@@ -1,0 +1,1 @@
+"""Triage and case handling services: status changes, decisions, routing, clocks, access, inbox."""

@@ -1,0 +1,25 @@
+"""Telling the person: an e-mail through the outbox when we have a deliverable address."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from cases.mailer import queue_outbound_message
+from cases.models import Case, StaffUser
+
+
+def tell_person(case: Case, what: str, body: str, *, now: datetime, actor: StaffUser | None) -> str:
+    """Queue a message to the sender; return "email" or "no_email" (then staff tell them by post or phone)."""
+    if not case.submitter_email or case.email_undeliverable:
+        return "no_email"
+    queue_outbound_message(case, f"[{case.reference}] {what}", body, now=now, author=actor)
+    return "email"
+
+
+def in_person_language(case: Case, message: str, **values: object) -> str:
+    """``message`` translated into the language the person wrote in, with ``values`` filled in."""
+    with force_locale(case.language or "zh_Hans"):
+        return _(message, **values)

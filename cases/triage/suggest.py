@@ -1,0 +1,159 @@
+"""The suggestion classifier in the application: one per process, built from the current plan and
+the newest learned model; suggestions at intake; retraining from confirmed links as an outbox job."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func
+
+from cases.domain.catalogue_parser import parse_notice
+from cases.domain.classifier import Classification, Classifier
+from cases.domain.naive_bayes import NaiveBayes
+from cases.domain.search_words import index_words
+from cases.extensions import db
+from cases.jobs import job
+from cases.models import Case, ClassifierModel, ConfirmedLink, OutboxItem, RectificationPlan
+from cases.outbox import add_job
+
+RETRAIN_JOB = "retrain_classifier"
+_LOCK = threading.Lock()
+# (plan id, model id) → classifier; building one parses the notice and loads jieba (≈1 s).
+_CACHE: dict[tuple[int, int | None], Classifier] = {}
+
+
+def _base_classifier(plan_id: int) -> Classifier:
+    key = (plan_id, None)
+    if key not in _CACHE:
+        source = db.session.scalar(
+            db.select(RectificationPlan.source_text).where(RectificationPlan.id == plan_id)
+        )
+        _CACHE[key] = Classifier.from_notice(parse_notice(source or ""))
+    return _CACHE[key]
+
+
+def model_to_json(model: NaiveBayes) -> dict[str, Any]:
+    """The learned counts as JSON."""
+    return {
+        "classes": list(model.classes),
+        "class_counts": model.class_counts,
+        "feature_counts": {c: dict(counts) for c, counts in model.feature_counts.items()},
+        "size": model.size,
+    }
+
+
+def model_from_json(data: dict[str, Any]) -> NaiveBayes:
+    """The learned counts back from JSON."""
+    feature_counts = {c: Counter(counts) for c, counts in data["feature_counts"].items()}
+    return NaiveBayes(
+        classes=tuple(data["classes"]),
+        class_counts=dict(data["class_counts"]),
+        feature_counts=feature_counts,
+        totals={c: sum(v.values()) for c, v in feature_counts.items()},
+        vocabulary=frozenset(f for counts in feature_counts.values() for f in counts),
+        size=int(data["size"]),
+    )
+
+
+def current_classifier() -> Classifier | None:
+    """The classifier of the current plan with its newest learned model (None without a catalogue)."""
+    # One small query per call (ids only): the catalogue tree and the model load only on a change.
+    newest_model = (
+        db.select(func.max(ClassifierModel.id))
+        .where(ClassifierModel.plan_id == RectificationPlan.id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        db.select(RectificationPlan.id, newest_model)
+        .order_by(RectificationPlan.imported_at.desc(), RectificationPlan.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    key: tuple[int, int | None] = (row[0], row[1])
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is None:
+            base = _base_classifier(row[0])
+            if row[1] is None:
+                cached = base
+            else:
+                model = db.session.get(ClassifierModel, row[1])
+                assert model is not None
+                cached = Classifier(base.entries, base.lexicon, model_from_json(model.model))
+            if len(_CACHE) > 4:  # old models are never asked for again
+                _CACHE.clear()
+                _CACHE[(row[0], None)] = base
+            _CACHE[key] = cached
+            gc.freeze()  # the classifier's tokenizer lives as long as the process: not worth collecting
+    return cached
+
+
+def classify_case(case: Case) -> Classification | None:
+    """The classifier's verdict on a case's subject and text."""
+    classifier = current_classifier()
+    if classifier is None:
+        return None
+    return classifier.classify(case.body or "", case.subject or "")
+
+
+def prepare_new_case(case: Case, now: datetime) -> Classification | None:
+    """At intake: search words and suggestions (kind, problems, accusation and out-of-scope hints)."""
+    refresh_search_text(case)
+    try:
+        verdict = classify_case(case)
+    except Exception:  # noqa: BLE001 - a suggestion is a help: intake must never fail for it
+        current_app.logger.exception("classifier failed on case %s", case.reference)
+        return None
+    if verdict is not None:
+        case.suggestions = {**verdict.as_dict(case.reference), "at": now.isoformat()}
+    return verdict
+
+
+def refresh_search_text(case: Case) -> None:
+    """Recompute the words full-text search finds a case by (reference, subject, texts, sender)."""
+    texts = [case.reference, case.subject, case.body, case.submitter_name, case.submitter_email]
+    texts += [m.body_text for m in case.messages if m.direction != "note" and m.body_text != case.body]
+    case.search_text = index_words(*texts)
+
+
+def ask_for_retraining() -> None:
+    """Queue a retraining job unless one is already waiting (it reads every link when it runs)."""
+    waiting = db.session.scalar(
+        db.select(OutboxItem.id).where(OutboxItem.job == RETRAIN_JOB, OutboxItem.state == "pending").limit(1)
+    )
+    if waiting is None:
+        add_job(RETRAIN_JOB)
+
+
+@job(RETRAIN_JOB)
+def retrain_classifier() -> str:
+    """Train the learned part from every confirmed link and store it as the newest model."""
+    plan = db.session.scalar(
+        db.select(RectificationPlan)
+        .order_by(RectificationPlan.imported_at.desc(), RectificationPlan.id.desc())
+        .limit(1)
+    )
+    if plan is None:
+        return "no catalogue"
+    pairs = [
+        (text, code)
+        for text, code in db.session.execute(
+            db.select(ConfirmedLink.text, ConfirmedLink.problem_code).order_by(ConfirmedLink.id)
+        )
+    ]
+    base = _base_classifier(plan.id)
+    trained = base.train(pairs)
+    if trained.naive_bayes is None:
+        return "nothing to learn"
+    db.session.add(
+        ClassifierModel(
+            plan_id=plan.id, examples=trained.naive_bayes.size, model=model_to_json(trained.naive_bayes)
+        )
+    )
+    return f"trained on {trained.naive_bayes.size} links"

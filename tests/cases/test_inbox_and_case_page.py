@@ -1,0 +1,246 @@
+"""The staff inbox, manual entry, the case page and decisions over HTTP."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from cases.extensions import db
+from cases.intake import IncomingFile
+from cases.models import CaseMessage, StaffUser
+from cases.models.types import utcnow
+from cases.triage import decisions
+from tests.cases.triage_support import (
+    csrf_any,
+    login,
+    new_case,
+    post_action,
+    reload_case,
+    setup_departments,
+    staff,
+)
+
+
+@pytest.fixture
+def office(app: Flask, catalogue: object) -> None:
+    setup_departments()
+    staff("triager")
+
+
+def references(html: str) -> list[str]:
+    return re.findall(r'<a href="/staff/cases/(HQ-\d{4}-\d{6})">', html)
+
+
+def test_inbox_lists_every_channel_newest_first_with_filters(office: None, client: FlaskClient) -> None:
+    base = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
+    web = new_case(received_at=base)
+    mail = new_case(
+        "虹桥的交通太堵了，地铁站离写字楼太远。",
+        subject="",
+        channel="email",
+        received_at=base + timedelta(hours=1),
+    )
+    letter = new_case(
+        "建议加强对干部的教育管理。", subject="", channel="letter", received_at=base + timedelta(hours=2)
+    )
+    login(client, "triager")
+    html = client.get("/staff/cases").get_data(as_text=True)
+    assert references(html) == [letter.reference, mail.reference, web.reference]
+    assert references(client.get("/staff/cases?channel=email").get_data(as_text=True)) == [mail.reference]
+    assert references(client.get("/staff/cases?status=received&kind=none").get_data(as_text=True)) == [
+        letter.reference,
+        mail.reference,
+        web.reference,
+    ]
+    assert references(client.get("/staff/cases?status=closed").get_data(as_text=True)) == []
+    # Full-text search on the segmented words, and by reference.
+    assert references(client.get("/staff/cases", query_string={"q": "空置"}).get_data(as_text=True)) == [
+        web.reference
+    ]
+    assert references(
+        client.get("/staff/cases", query_string={"q": "地铁站 写字楼"}).get_data(as_text=True)
+    ) == [mail.reference]
+    assert references(
+        client.get("/staff/cases", query_string={"q": letter.reference}).get_data(as_text=True)
+    ) == [letter.reference]
+    assert '已接收 <span class="badge">3</span>' in html
+
+
+def test_filters_problem_department_overdue(office: None, client: FlaskClient) -> None:
+    user = db.session.scalar(db.select(StaffUser))
+    old = new_case(received_at=datetime(2024, 1, 2, 2, 0, tzinfo=UTC))  # acceptance long overdue
+    fresh = new_case("干部作风问题", now=utcnow(), received_at=utcnow())
+    decisions.accept(fresh, actor=user, now=utcnow(), kind="suggestion")
+    db.session.commit()
+    login(client, "triager")
+    assert references(client.get("/staff/cases?overdue=1").get_data(as_text=True)) == [old.reference]
+    assert references(client.get("/staff/cases?department=party_office").get_data(as_text=True)) == [
+        fresh.reference
+    ]
+    assert references(client.get("/staff/cases?problem=1.1").get_data(as_text=True)) == []
+    assert 'badge badge--alert">1</span>' in client.get("/staff/cases").get_data(as_text=True)
+
+
+def test_keyset_pagination_walks_every_case_once(app: Flask, office: None, client: FlaskClient) -> None:
+    app.config["INBOX_PAGE_SIZE"] = 2
+    same = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
+    made = [new_case(received_at=same).reference for _ in range(5)]  # equal times: the id breaks ties
+    login(client, "triager")
+    seen, url = [], "/staff/cases"
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += references(html)
+        more = re.search(r'href="(/staff/cases\?after=[^"]+)"', html)
+        url = more.group(1).replace("&amp;", "&") if more else ""
+    assert seen == list(reversed(made))
+
+
+def test_manual_entry_of_a_letter_with_its_postmark_and_scans(office: None, client: FlaskClient) -> None:
+    login(client, "triager")
+    form = client.get("/staff/cases/new")
+    assert form.status_code == 200 and 'type="date"' in form.get_data(as_text=True)
+    response = client.post(
+        "/staff/cases/new",
+        data={
+            "csrf_token": csrf_any(form.get_data(as_text=True)),
+            "channel": "letter",
+            "received_on": "2024-09-27",
+            "name": "李四",
+            "phone": "021-12345678",
+            "address": "上海市闵行区申长路1号",
+            "subject": "来信",
+            "body": "虹桥商务区核心区的楼宇空置问题希望尽快解决。",
+            "scans": [
+                (io.BytesIO(b"%PDF-1.4 scan"), "信封.pdf"),
+                (io.BytesIO(b"<script>x</script>"), "x.html"),
+            ],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    reference = response.headers["Location"].rsplit("/", 1)[1]
+    case = reload_case(reference)
+    assert case.channel == "letter" and case.submitter_name == "李四"
+    assert case.received_at.date().isoformat() == "2024-09-27"
+    assert case.acceptance_due.isoformat() == "2024-10-23"  # postmark + 15 working days over National Day
+    assert [a.filename for a in case.messages[0].attachments] == ["信封.pdf", "x.html"]
+    assert "申长路" in case.body
+    assert case.events[0].actor_label == "triager@hqcbd.test"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "追踪码" in page or "Tracking code" in page
+
+
+def test_manual_entry_validates_and_is_for_the_party_office(office: None, client: FlaskClient) -> None:
+    login(client, "triager")
+    form = client.get("/staff/cases/new").get_data(as_text=True)
+    tomorrow = (utcnow() + timedelta(days=2)).date().isoformat()
+    html = client.post(
+        "/staff/cases/new",
+        data={
+            "csrf_token": csrf_any(form),
+            "channel": "phone",
+            "received_on": tomorrow,
+            "body": "",
+        },
+    ).get_data(as_text=True)
+    assert 'class="error-summary"' in html and 'href="#body"' in html
+
+
+def test_case_page_thread_attachments_and_timeline(office: None, client: FlaskClient) -> None:
+    case = new_case(
+        "<b>粗体</b> 楼宇空置", files=(IncomingFile("page.html", "text/html", b"<script>alert(1)</script>"),)
+    )
+    user = db.session.scalar(db.select(StaffUser))
+    decisions.add_note(case, "内部备注：先核实", actor=user, now=utcnow())
+    db.session.add(
+        CaseMessage(case=case, direction="outbound", body_text="已收到您的意见", created_at=utcnow())
+    )
+    db.session.commit()
+    login(client, "triager")
+    html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "message--inbound" in html and "message--outbound" in html and "message--note" in html
+    assert "来自群众" in html and "内部备注（不发送）" in html
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in html and "<b>粗体</b>" not in html
+    assert "时间线" in html and "received" in html
+    download = client.get(f"/staff/cases/{case.reference}/attachments/{case.messages[0].attachments[0].id}")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.mimetype == "application/octet-stream"
+    assert download.data == b"<script>alert(1)</script>"
+
+
+def test_edit_lock_shows_the_colleague_and_refuses_their_decisions(
+    office: None, client: FlaskClient, app: Flask
+) -> None:
+    case = new_case()
+    staff("supervisor")
+    login(client, "triager")
+    client.get(f"/staff/cases/{case.reference}")
+    other = app.test_client()
+    login(other, "supervisor")
+    html = other.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "王小明" in html and "正在处理此案件" in html
+    post_action(other, case.reference, "not_accept", reason="无关")
+    assert reload_case(case.reference).status == "received"
+    # Closing it for editing frees it.
+    token = csrf_any(client.get(f"/staff/cases/{case.reference}").get_data(as_text=True))
+    client.post(f"/staff/cases/{case.reference}/do/release", data={"csrf_token": token})
+    post_action(other, case.reference, "not_accept", reason="无关")
+    assert reload_case(case.reference).status == "not_accepted"
+
+
+def test_decisions_over_http_and_a_clear_refusal(office: None, client: FlaskClient) -> None:
+    case = new_case()
+    staff("handler")
+    login(client, "triager")
+    response = post_action(
+        client, case.reference, "accept", kind="suggestion", department="economy", reason="涉及招商"
+    )
+    assert response.status_code == 302
+    case = reload_case(case.reference)
+    assert case.status == "assigned" and case.department.code == "economy"
+    html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    post_action(client, case.reference, "refer_out", referred_to="区信访办")
+    html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "当前状态为“已交办部门”，不能进行此操作" in html
+    token = csrf_any(html)
+    client.post(f"/staff/cases/{case.reference}/do/release", data={"csrf_token": token})
+    # The department returns it: it goes back to triage and out of the handler's sight.
+    handler = client.application.test_client()
+    login(handler, "handler")
+    response = post_action(handler, case.reference, "return", reason="应由规划土地处办理")
+    assert response.headers["Location"] == "/staff/cases"
+    assert reload_case(case.reference).status == "received"
+    assert handler.get(f"/staff/cases/{case.reference}").status_code == 404
+
+
+def test_pages_in_english(office: None, client: FlaskClient) -> None:
+    case = new_case()
+    client.get("/lang/en")
+    login(client, "triager")
+    html = client.get("/staff/cases").get_data(as_text=True)
+    assert "Inbox" in html and "Received" in html
+    html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "Accept and route" in html and "Timeline" in html and "<script" not in html
+
+
+def test_link_a_task_from_the_case_page(office: None, client: FlaskClient) -> None:
+    from cases.models import Problem
+
+    case = new_case()
+    problem = db.session.scalar(db.select(Problem).where(Problem.code == "2.1"))
+    task = problem.tasks[1]
+    login(client, "triager")
+    html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert f'value="2.1:{task.id}"' in html
+    post_action(client, case.reference, "link", item=f"2.1:{task.id}")
+    case = reload_case(case.reference)
+    assert [p.code for p in case.problems] == ["2.1"] and [t.id for t in case.tasks] == [task.id]
+    response = post_action(client, case.reference, "link", item=f"1.1:{task.id}")
+    assert "该整改任务属于其他问题" in client.get(response.headers["Location"]).get_data(as_text=True)
