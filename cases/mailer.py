@@ -14,6 +14,15 @@ from cases.models import Case, CaseMessage, StaffUser
 from cases.outbox import add_job
 
 LOOP_HEADER = "X-HQCBD-Loop"
+# Automatic answers (acknowledgements, receipts) start their subject with this marker; every
+# other outbound message is an answer from the committee and is shown on the public tracking
+# page. One rule for every channel, so the web and the mailbox agree on what "the reply" is.
+ACKNOWLEDGEMENT_MARKER = "【回执】"
+
+
+def is_acknowledgement(subject: str | None) -> bool:
+    """Whether an outbound subject marks an automatic acknowledgement (not an official reply)."""
+    return (subject or "").lstrip().startswith(ACKNOWLEDGEMENT_MARKER)
 
 
 def sender_domain() -> str:

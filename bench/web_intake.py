@@ -1,0 +1,214 @@
+"""Benchmark the public opinion form end to end, against the stack's own limit.
+
+    .venv/bin/python bench/web_intake.py [--requests 2000] [--concurrency 16 64] [--workers 4]
+
+Starts a private PostgreSQL (tests/support/services), migrates the app and imports the bundled
+catalogue, serves it with gunicorn (4 sync workers, rate limits off), and drives real
+submissions: GET /feedback/new, read the session cookie and CSRF token, POST the form, expect
+the 303 to the receipt. The same load then runs against bench/minimal_app.py (Flask + WTForms +
+SQLAlchemy, one INSERT per POST): the limit for this stack on this machine. Prints
+submissions/s and p50/p95/p99 per concurrency, the ratio to the limit, and checks that the
+number of rows in each database equals the successes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere: the project root must come first
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.services import free_port, private_postgres, scratch_database, wait_for_port  # noqa: E402
+
+BIN = Path(sys.executable).parent
+TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+BODY = "建议按季度公开核心区楼宇空置率和招商进展，接受社会监督。第{n}条。"
+
+
+@dataclass
+class Result:
+    """One load run."""
+
+    label: str
+    concurrency: int
+    ok: int
+    failed: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        """Successful submissions per second."""
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        """Latency percentile in milliseconds (a submission = GET form + POST)."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def _submit(conn: http.client.HTTPConnection, form_path: str, fields: dict[str, str]) -> bool:
+    conn.request("GET", form_path)
+    page = conn.getresponse()
+    html = page.read()
+    # The session cookie among the others (Flask-Login also clears its remember cookie).
+    cookies = page.msg.get_all("Set-Cookie") or []
+    cookie = next((c.split(";", 1)[0] for c in cookies if c.startswith("session=")), "")
+    match = TOKEN.search(html)
+    if page.status != 200 or not match or not cookie:
+        if os.environ.get("BENCH_DEBUG"):
+            print("GET", page.status, bool(match), cookie[:20], html[:200])
+        return False
+    body = urlencode({"csrf_token": match.group(1).decode(), **fields})
+    conn.request("POST", form_path.split("?")[0], body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    answer = conn.getresponse()
+    text = answer.read()
+    if answer.status != 303 and os.environ.get("BENCH_DEBUG"):
+        errors = re.findall(rb'class="field-error"[^>]*>(.{0,300})', text, re.S)[:3]
+        print(answer.status, errors or text[:300])
+    return answer.status == 303
+
+
+def drive(label: str, port: int, form_path: str, fields: dict[str, str], total: int,
+          concurrency: int) -> Result:
+    """Run ``total`` submissions from ``concurrency`` clients with keep-alive connections."""
+    lock = threading.Lock()
+    state = {"next": 0, "ok": 0, "failed": 0}
+    latencies: list[float] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if state["next"] >= total:
+                    break
+                state["next"] += 1
+                n = state["next"]
+            started = time.perf_counter()
+            try:
+                ok = _submit(conn, form_path, {k: v.format(n=n) for k, v in fields.items()})
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            elapsed = time.perf_counter() - started
+            with lock:
+                state["ok" if ok else "failed"] += 1
+                if ok:
+                    latencies.append(elapsed)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(label, concurrency, state["ok"], state["failed"], time.perf_counter() - started, latencies)
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str], workers: int, chdir: Path = ROOT) -> Iterator[int]:
+    """Serve ``app`` with gunicorn sync workers on a free port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--backlog", "2048",
+         "--chdir", str(chdir), "--log-level", "warning", app],
+        cwd=chdir, env=env,
+    )
+    try:
+        wait_for_port(port, 60)
+        time.sleep(1.0)  # let every worker boot
+        yield port
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _count(url: str, table: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608 - our names
+
+
+def _print(result: Result, rows_delta: int) -> None:
+    lost = result.ok - rows_delta
+    print(f"{result.label:<10} c={result.concurrency:<3} {result.rate:8.1f} submissions/s  "
+          f"p50 {result.percentile(50):7.1f} ms  p95 {result.percentile(95):7.1f} ms  "
+          f"p99 {result.percentile(99):7.1f} ms  ok {result.ok}  failed {result.failed}  "
+          f"rows {rows_delta} (lost {lost})", flush=True)
+
+
+def main() -> int:
+    """Run the benchmark; exit 1 when a submission failed or was lost, or the target was missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    base_env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "REDIS_URL", "DATABASE_URL"}}
+    with private_postgres() as server, scratch_database(server) as app_db, \
+            scratch_database(server) as minimal_db, tempfile.TemporaryDirectory() as instance:
+        env = dict(base_env, DATABASE_URL=app_db, HQCBD_INSTANCE_PATH=instance,
+                   SECRET_KEY="bench-secret-key", MAIL_SUPPRESS_SEND="true", RATELIMIT_ENABLED="false")
+        flask = [str(BIN / "flask"), "--app", "wsgi"]
+        subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*flask, "catalogue", "import", str(ROOT / "cases/data/notice_2023_hqcbd.txt")],
+                       cwd=ROOT, env=env, check=True, capture_output=True)
+        minimal_env = dict(base_env, MINIMAL_DATABASE_URL=minimal_db)
+        subprocess.run([sys.executable, "-c", "import minimal_app; minimal_app.create_tables()"],
+                       cwd=ROOT / "bench", env=minimal_env, check=True)
+
+        fields = {"body": BODY, "problem": "1.1", "phone": "13812345678", "consent": "y",
+                  "subject": "空置率", "name": "压测"}
+        results: dict[tuple[str, int], Result] = {}
+        healthy = True
+        with gunicorn("wsgi:create_app()", env, args.workers) as port:
+            for concurrency in args.concurrency:
+                before = _count(app_db, "feedback_case")
+                result = drive("web form", port, "/feedback/new?problem=1.1", fields, args.requests,
+                               concurrency)
+                delta = _count(app_db, "feedback_case") - before
+                _print(result, delta)
+                healthy &= result.failed == 0 and delta == result.ok
+                results[("app", concurrency)] = result
+        with gunicorn("minimal_app:app", minimal_env, args.workers, chdir=ROOT / "bench") as port:
+            for concurrency in args.concurrency:
+                before = _count(minimal_db, "minimal_opinion")
+                result = drive("minimal", port, "/form", {"body": BODY, "phone": "13812345678"},
+                               args.requests, concurrency)
+                delta = _count(minimal_db, "minimal_opinion") - before
+                _print(result, delta)
+                healthy &= result.failed == 0 and delta == result.ok
+                results[("minimal", concurrency)] = result
+    print(f"cpu cores: {os.cpu_count()}, gunicorn sync workers: {args.workers}, "
+          f"{args.requests} submissions per run")
+    for concurrency in args.concurrency:
+        ratio = results[("app", concurrency)].rate / max(results[("minimal", concurrency)].rate, 1e-9)
+        print(f"c={concurrency}: web form / stack limit = {ratio:.2f} (target >= 0.80)")
+        healthy &= ratio >= 0.8
+    print("zero failed or lost submissions" if healthy else "TARGET MISSED or submissions failed/lost")
+    return 0 if healthy else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""The opinion form at /feedback/new and the receipt shown once after it (Post/Redirect/Get)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from flask import current_app, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
+
+from cases.extensions import db, limiter
+from cases.models import Area, Problem, RectificationPlan
+from cases.models.types import utcnow
+from cases.outbox import commit_and_dispatch
+from cases.web import select_locale
+from feedback import feedback_bp
+from feedback.forms import NOT_SURE, OpinionForm, normalise_phone
+from feedback.submission import WebOpinion, submit_opinion
+from feedback.uploads import (
+    ACCEPTED_EXTENSIONS,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    CheckedFile,
+    UploadRejected,
+    check_file,
+)
+
+RECEIPT_KEY = "receipt"
+
+
+def _feedback_limit() -> str:
+    # Read per request, so operators (and tests) can change it without re-importing the view.
+    return str(current_app.config["FEEDBACK_RATE_LIMIT"])
+
+
+_CHOICES_TTL = 60.0  # seconds: a new notice is imported rarely, and the form is the busiest page
+
+
+def problem_choices() -> list[SelectChoice]:
+    """The form's choices: "not sure" first, then the problems of the current plan in order."""
+    # Cached per application for a minute (the benchmark showed the query on every GET); the
+    # labels are translated per request, only the (code, title) rows are kept.
+    cached = current_app.extensions.get("feedback_problem_rows")
+    if cached is None or time.monotonic() - cached[0] > _CHOICES_TTL:
+        cached = (time.monotonic(), _problem_rows())
+        current_app.extensions["feedback_problem_rows"] = cached
+    return [SelectChoice(NOT_SURE, _("Not sure / none of these")),
+            *(SelectChoice(code, f"{code} {title}") for code, title in cached[1])]
+
+
+def _problem_rows() -> list[tuple[str, str]]:
+    latest = (select(RectificationPlan.id)
+              .order_by(RectificationPlan.imported_at.desc(), RectificationPlan.id.desc())
+              .limit(1).scalar_subquery())
+    rows = db.session.execute(
+        select(Problem.code, Problem.title).join(Area, Problem.area_id == Area.id)
+        .where(Area.plan_id == latest).order_by(Area.number, Problem.number)
+    ).all()
+    return [(code, title) for code, title in rows]
+
+
+def _upload_message(error: UploadRejected) -> str:
+    if error.reason == "too_large":
+        return _("%(name)s is larger than %(size)s MB", name=error.filename, size=MAX_FILE_BYTES // 1048576)
+    if error.reason == "empty":
+        return _("%(name)s is empty", name=error.filename)
+    return _("%(name)s is not a file type we accept (the content is checked, not the name)",
+             name=error.filename)
+
+
+def _check_uploads(files: list[FileStorage]) -> tuple[list[CheckedFile], list[str]]:
+    checked: list[CheckedFile] = []
+    errors: list[str] = []
+    for upload in files:
+        if not upload or not upload.filename:
+            continue
+        # Read one byte more than allowed: enough to know a file is too large without keeping it.
+        data = upload.stream.read(MAX_FILE_BYTES + 1)
+        try:
+            checked.append(check_file(upload.filename, data))
+        except UploadRejected as error:
+            errors.append(_upload_message(error))
+    return checked, errors
+
+
+def _chosen_files() -> bool:
+    return any(f.filename for f in request.files.getlist("attachments"))
+
+
+def form_errors(form: OpinionForm) -> list[tuple[str, str]]:
+    """(field id, message) pairs for the error summary, in the order of the fields."""
+    return [(field.id, message) for field in form for message in field.errors]
+
+
+def _opinion_from(form: OpinionForm, files: list[CheckedFile]) -> WebOpinion:
+    return WebOpinion(
+        body=form.body.data or "",
+        subject=form.subject.data or "",
+        problem_code=form.problem.data or "",
+        anonymous=bool(form.anonymous.data),
+        name=form.name.data or "",
+        email=form.email.data or "",
+        phone=normalise_phone(form.phone.data or ""),
+        consent=bool(form.consent.data),
+        language=select_locale(),
+        files=tuple(files),
+    )
+
+
+def _succeeded(response: BaseResponse) -> bool:
+    # Only recorded opinions count against the limit: a person correcting a typo is not throttled.
+    return response.status_code == 303
+
+
+@feedback_bp.route("/feedback/new", methods=["GET", "POST"])
+@limiter.limit(_feedback_limit, methods=["POST"], deduct_when=_succeeded)
+def new() -> str | BaseResponse | tuple[str, int]:
+    """The opinion form; a valid submission is recorded and the receipt shown after a redirect."""
+    form = OpinionForm()
+    form.problem.choices = problem_choices()
+    if request.method == "GET":
+        wanted = request.args.get("problem", "")
+        if any(choice.value == wanted for choice in form.problem.choices):
+            form.problem.data = wanted
+    elif form.validate_on_submit():
+        files, upload_errors = _check_uploads(form.attachments.data or [])
+        if not upload_errors:
+            now = utcnow()
+            recorded = submit_opinion(_opinion_from(form, files), now=now)
+            case = recorded.case
+            receipt = {"reference": case.reference, "code": recorded.tracking_code,
+                       "due": case.acceptance_due.isoformat() if case.acceptance_due else None,
+                       "estimated": bool(case.due_estimated), "email": bool(case.submitter_email)}
+            commit_and_dispatch()
+            # Kept only until the receipt page has shown it once.
+            session[RECEIPT_KEY] = receipt
+            return current_app.redirect(url_for("feedback.received"), 303)
+        form.attachments.errors = [*form.attachments.errors, *upload_errors]
+    errors = form_errors(form)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "feedback/new.html", form=form, errors=errors,
+        files_dropped=request.method == "POST" and _chosen_files(),
+        max_files=MAX_FILES, max_mb=MAX_FILE_BYTES // 1048576, extensions=", ".join(ACCEPTED_EXTENSIONS),
+    ), status
+
+
+@feedback_bp.route("/feedback/received")
+def received() -> tuple[str, int, dict[str, str]]:
+    """The receipt: reference, tracking code and what happens next, shown only once."""
+    receipt = session.pop(RECEIPT_KEY, None)
+    headers = {"Cache-Control": "no-store"}
+    if not receipt:
+        return render_template("feedback/received.html", receipt=None), 200, headers
+    due = date.fromisoformat(receipt["due"]) if receipt.get("due") else None
+    return render_template("feedback/received.html", receipt=receipt, due=due), 200, headers

@@ -1,0 +1,138 @@
+"""The tracking pages: look a case up by reference and code, read it, add information, rate it.
+
+After a successful lookup the case id is kept in the session, so the follow-up forms never put
+the code in a URL or a hidden field.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from cases.extensions import db, limiter
+from cases.models import Case
+from cases.models.types import utcnow
+from cases.outbox import commit_and_dispatch
+from feedback import feedback_bp
+from feedback.forms import FollowUpForm, RatingForm, TrackForm
+from feedback.tracking import (
+    add_information,
+    can_rate,
+    due_date,
+    find_case,
+    is_locked,
+    official_replies,
+    rate,
+    sender_messages,
+    status_label,
+    timeline,
+)
+
+TRACKED_KEY = "tracked_case"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _track_limit() -> str:
+    # Read per request, so operators (and tests) can change it without re-importing the view.
+    return str(current_app.config["TRACK_RATE_LIMIT"])
+
+
+def _errors(*forms: object) -> list[tuple[str, str]]:
+    return [(field.id, message) for form in forms for field in form for message in field.errors]  # type: ignore[attr-defined]
+
+
+@feedback_bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(_track_limit, methods=["POST"])
+def track() -> tuple[str, int, dict[str, str]] | BaseResponse:
+    """The lookup form; reference + code lead to the case page."""
+    form = TrackForm()
+    status = 200
+    if form.validate_on_submit():
+        reference, code = form.reference.data or "", form.code.data or ""
+        if is_locked(reference):
+            form.code.errors = [_("Too many wrong codes were entered for this reference. "
+                                  "Please try again in %(minutes)s minutes.",
+                                  minutes=current_app.config["TRACK_LOCKOUT_MINUTES"])]
+            status = 429
+        else:
+            case = find_case(reference, code)
+            if case is not None:
+                session[TRACKED_KEY] = case.id
+                return redirect(url_for("feedback.tracked_case"), 303)
+            # One answer for an unknown reference and a wrong code: nothing tells them apart.
+            # The code is not echoed back into the page (it may sit in a shared screen).
+            form.code.data = ""
+            form.code.errors = [_("No case matches this reference and tracking code. "
+                                  "Check both and try again.")]
+            status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("feedback/track.html", form=form, errors=_errors(form)), status, NO_STORE
+
+
+def _tracked() -> Case | None:
+    case_id = session.get(TRACKED_KEY)
+    return db.session.get(Case, case_id) if isinstance(case_id, int) else None
+
+
+def _case_page(case: Case, follow_up: FollowUpForm, rating: RatingForm, status: int = 200
+               ) -> tuple[str, int, dict[str, str]]:
+    return render_template(
+        "feedback/case.html", case=case, status_text=status_label(case), timeline=timeline(case),
+        replies=official_replies(case), sent=sender_messages(case), due=due_date(case),
+        follow_up=follow_up, rating=rating, can_rate=can_rate(case), errors=_errors(follow_up, rating),
+    ), status, NO_STORE
+
+
+@feedback_bp.route("/track/case")
+def tracked_case() -> tuple[str, int, dict[str, str]] | BaseResponse:
+    """The case the visitor has unlocked in this session."""
+    case = _tracked()
+    if case is None:
+        return redirect(url_for("feedback.track"))
+    return _case_page(case, FollowUpForm(formdata=None), RatingForm(formdata=None))
+
+
+@feedback_bp.route("/track/case/information", methods=["POST"])
+@limiter.limit(_track_limit)
+def add_case_information() -> tuple[str, int, dict[str, str]] | BaseResponse:
+    """The sender adds information to their case (reopening it when recently closed)."""
+    case = _tracked()
+    if case is None:
+        return redirect(url_for("feedback.track"))
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return _case_page(case, form, RatingForm(formdata=None), 400)
+    reopened = add_information(case, form.text.data or "", now=utcnow())
+    commit_and_dispatch()
+    flash(_("Your information has been added to the case.") + (
+        " " + _("The case has been reopened for review.") if reopened else ""), "info")
+    return redirect(url_for("feedback.tracked_case"), 303)
+
+
+@feedback_bp.route("/track/case/rating", methods=["POST"])
+@limiter.limit(_track_limit)
+def rate_case() -> tuple[str, int, dict[str, str]] | BaseResponse:
+    """The sender rates the reply on the five-level scale."""
+    case = _tracked()
+    if case is None:
+        return redirect(url_for("feedback.track"))
+    form = RatingForm()
+    if not can_rate(case):
+        flash(_("This case cannot be rated now."), "warning")
+        return redirect(url_for("feedback.tracked_case"), 303)
+    if not form.validate_on_submit():
+        return _case_page(case, FollowUpForm(formdata=None), form, 400)
+    rate(case, int(form.level.data or 0), form.comment.data or "", now=utcnow())
+    commit_and_dispatch()
+    flash(_("Thank you: your rating has been recorded."), "info")
+    return redirect(url_for("feedback.tracked_case"), 303)
+
+
+@feedback_bp.route("/track/leave", methods=["POST"])
+def leave_case() -> BaseResponse:
+    """Forget the unlocked case (for shared computers)."""
+    session.pop(TRACKED_KEY, None)
+    flash(_("You have left the case page. Your reference and code are needed to open it again."), "info")
+    return redirect(url_for("feedback.track"), 303)
