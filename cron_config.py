@@ -15,3 +15,5 @@ logging.getLogger("rq.cron").info("mailbox package: %s", wsgi.where_is_mailbox()
 QUEUE = os.environ.get("RQ_QUEUE", "hqcbd")
 
 cron.register(wsgi.sweep_outbox, QUEUE, interval=60)
+# The published mailbox, every minute; the poller's own lock keeps runs from overlapping.
+cron.register(wsgi.poll_mailbox, QUEUE, interval=60)

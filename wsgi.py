@@ -47,11 +47,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from cases.cli import register_cli
     from cases.staff import staff_bp
     from feedback import feedback_bp
+    from mailbox.cli import mailbox_cli
+    from mailbox.web import mailbox_bp
 
     web.init_app(app)
     app.register_blueprint(staff_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(mailbox_bp)
     register_cli(app)
+    app.cli.add_command(mailbox_cli)
     app.logger.info("mailbox package: %s", mailbox_location)
     return app
 
@@ -81,6 +85,19 @@ def sweep_outbox() -> int:
 
     with _app_for_jobs().app_context():
         return dispatch_pending()
+
+
+def poll_mailbox() -> object:
+    """RQ cron entry point: poll the published mailbox once under its lock (re-raises on failure)."""
+    from mailbox.cli import poll_locked
+    from mailbox.settings import load_settings
+
+    with _app_for_jobs().app_context():
+        settings = load_settings()
+        if not settings.host:
+            return "IMAP_HOST not set"
+        summary = poll_locked(settings)
+        return "another poller holds the lock" if summary is None else summary.as_dict()
 
 
 def where_is_mailbox() -> str:

@@ -22,7 +22,14 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from io import BytesIO
 
-from .classify import AutoKind, classify_auto, failed_recipients, find_reference, strip_reply_prefixes
+from .classify import (
+    AutoKind,
+    answer_suppressed,
+    classify_auto,
+    failed_recipients,
+    find_reference,
+    strip_reply_prefixes,
+)
 from .decoding import (
     Hint,
     canonical_charset,
@@ -103,6 +110,8 @@ class ParsedMessage:
     auto_reason: str | None
     bounced_recipients: list[str]
     bounced_message_id: str | None
+    # Set when the message opens or joins a case but must not be answered (X-Auto-Response-Suppress).
+    no_answer_reason: str | None = None
 
 
 @dataclass
@@ -203,6 +212,7 @@ def _build(msg: Message, raw: bytes, depth: int) -> ParsedMessage:
         auto_reason=auto_reason,
         bounced_recipients=bounced,
         bounced_message_id=bounced_id,
+        no_answer_reason=answer_suppressed(msg),
     )
 
 

@@ -683,7 +683,8 @@ def outlook_oof() -> Case:
               multi(boundary, [text_part(text, "utf-8"),
                                text_part(f"<p>{text}</p>", "utf-8", subtype="html")]))
     return raw, expect(subject, OUTLOOK_SENDER, iso, ["急事请联系办公室"], html=HTML_SEEN,
-                       auto="auto_reply", auto_reason_contains="X-Auto-Response-Suppress")
+                       auto="auto_reply", auto_reason_contains="out-of-office subject",
+                       no_answer_reason_contains="X-Auto-Response-Suppress")
 
 
 @case("28_precedence_bulk")
@@ -840,6 +841,21 @@ def read_receipt() -> Case:
                     ctype, None), body)
     return raw, expect(f"已读: {PROPOSAL}", ("", "zhangsan@foxmail.com"), iso, ["您的邮件已被阅读"],
                        auto="auto_reply", auto_reason_contains="disposition-notification")
+
+
+@case("40_exchange_distribution_list")
+def exchange_distribution_list() -> Case:
+    # Exchange sets X-Auto-Response-Suppress on ordinary mail sent through a distribution list:
+    # a person's letter, which must open a case (but gets no automatic answer).
+    stamp, iso = when(28, 2, 15, UTC)
+    subject, text = "关于虹桥商务区楼宇停车收费的建议", "建议统一公示各楼宇停车收费标准，方便来访企业。"
+    raw = msg(outlook(subject, stamp, "F0E1D2C3B4A5", 'text/plain; charset="utf-8"',
+                      ("X-Auto-Response-Suppress", "DR, OOF, AutoReply")),
+              b64(text.encode("utf-8")) + b"\r\n")
+    raw = raw.replace(b"Content-Type: text/plain",
+                      b"Content-Transfer-Encoding: base64\r\nContent-Type: text/plain", 1)
+    return raw, expect(subject, OUTLOOK_SENDER, iso, ["统一公示各楼宇停车收费标准"],
+                       no_answer_reason_contains="X-Auto-Response-Suppress")
 
 
 def write(directory: Path = CORPUS) -> list[str]:

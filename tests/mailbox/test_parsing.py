@@ -61,6 +61,8 @@ def _check(parsed: ParsedMessage, expected: dict) -> None:
     if "subject_stripped" in expected:
         assert strip_reply_prefixes(parsed.subject) == expected["subject_stripped"]
     assert parsed.bounced_recipients == expected["bounced_recipients"]
+    if "no_answer_reason_contains" in expected:
+        assert expected["no_answer_reason_contains"] in (parsed.no_answer_reason or "")
     assert parsed.bounced_message_id == expected["bounced_message_id"]
     assert bool(parsed.defects) == expected["has_defects"], parsed.defects
     assert len(parsed.forwarded) == len(expected["forwarded"])
@@ -367,7 +369,6 @@ def _headers(text: str) -> Message:
     ("Auto-Submitted: auto-generated", "auto_reply", "Auto-Submitted"),
     ("X-Autoreply: yes", "auto_reply", "X-Autoreply"),
     ("X-Autorespond: 1", "auto_reply", "X-Autorespond"),
-    ("X-Auto-Response-Suppress: OOF", "auto_reply", "X-Auto-Response-Suppress"),
     ("Precedence: bulk", "bulk", "bulk"),
     ("Precedence: junk", "bulk", "junk"),
     ("Precedence: list", "list", "list"),
@@ -398,6 +399,15 @@ def test_classify_auto(headers: str, kind: str, reason: str) -> None:
     "Return-Path: <a@b.cn>", "From: daemon-fan@qq.com", "Subject: 不在办公室的时候怎么办"])
 def test_classify_ordinary_mail(headers: str) -> None:
     assert classify_auto(_headers(headers)) == (None, None)
+
+
+def test_auto_response_suppress_opens_a_case_but_is_not_answered() -> None:
+    # Exchange puts it on ordinary mail from distribution lists: a person's letter, never dropped.
+    msg = _headers("X-Auto-Response-Suppress: All\r\nSubject: 关于停车的建议")
+    assert classify_auto(msg) == (None, None)
+    parsed = parse_message(b"From: a@b.cn\r\nX-Auto-Response-Suppress: OOF\r\nSubject: x\r\n\r\nbody\r\n")
+    assert parsed.auto is None and "X-Auto-Response-Suppress" in (parsed.no_answer_reason or "")
+    assert parse_message(b"From: a@b.cn\r\nSubject: x\r\n\r\nbody\r\n").no_answer_reason is None
 
 
 def test_delayed_dsn_recipients_are_not_bounced() -> None:

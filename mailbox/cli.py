@@ -1,0 +1,133 @@
+"""``flask --app wsgi mailbox poll``: poll once, in a loop, or waiting with IMAP IDLE."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .lock import LockLost, PollerLock, poller_lock
+from .poller import Poller, Summary, connect
+from .settings import MailboxSettings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def make_lock(settings: MailboxSettings) -> PollerLock:
+    """The lock of this mailbox and folder (Redis when configured, else a file lock)."""
+    return poller_lock(current_app.config.get("REDIS_URL"), current_app.instance_path,
+                       f"{settings.mailbox}/{settings.folder}", settings.lock_ttl)
+
+
+def poll_locked(settings: MailboxSettings | None = None) -> Summary | None:
+    """Poll once under the lock; None when another poller holds it."""
+    settings = settings or load_settings()
+    lock = make_lock(settings)
+    if not lock.acquire():
+        return None
+    try:
+        return Poller(settings, lock).run()
+    finally:
+        lock.release()
+
+
+def wait_for_mail(settings: MailboxSettings, timeout: float, lock: PollerLock) -> bool:
+    """Wait with IMAP IDLE until new mail or ``timeout``; False when the server has no IDLE."""
+    client = connect(settings)
+    try:
+        if not client.has_capability("IDLE"):
+            return False
+        client.select_folder(settings.folder, readonly=True)
+        client.idle()
+        try:
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                # Wake up at least every third of the lock's TTL to keep it.
+                responses = client.idle_check(timeout=min(left, settings.lock_ttl / 3))
+                lock.renew()
+                if any(len(item) > 1 and item[1] in (b"EXISTS", b"RECENT") for item in responses):
+                    return True
+        finally:
+            client.idle_done()
+        return True
+    finally:
+        client.logout()
+
+
+def _print(summary: Summary, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), sort_keys=True))
+    else:
+        click.echo(", ".join(f"{name}: {value}" for name, value in summary.as_dict().items()))
+
+
+@click.group("mailbox")
+def mailbox_cli() -> None:
+    """The published mailbox: poll it into cases."""
+
+
+@mailbox_cli.command("poll")
+@click.option("--once", "mode", flag_value="once", default=True, help="Poll once and exit (default).")
+@click.option("--loop", "mode", flag_value="loop", help="Keep polling (embedded mode, without rq cron).")
+@click.option("--idle", is_flag=True, help="With --loop: wait with IMAP IDLE where the server offers it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--interval", type=float, default=None, help="Seconds between polls (MAILBOX_POLL_INTERVAL).")
+@click.option("--rounds", type=int, default=0, hidden=True, help="Stop a loop after this many polls.")
+@with_appcontext
+def poll_command(mode: str, idle: bool, as_json: bool, interval: float | None, rounds: int) -> None:
+    """Take every new message of the mailbox exactly once."""
+    settings = load_settings()
+    if not settings.host:
+        raise click.ClickException("IMAP_HOST is not set: there is no mailbox to poll")
+    lock = make_lock(settings)
+    if not lock.acquire():
+        click.echo(f"another poller is already working on {settings.mailbox} {settings.folder}: "
+                   "nothing to do", err=True)
+        if as_json:
+            click.echo(json.dumps({"skipped": "locked"}))
+        return
+    try:
+        done = 0
+        while True:
+            try:
+                _print(Poller(settings, lock).run(), as_json)
+            except (LockLost, KeyboardInterrupt):
+                raise
+            except Exception as error:
+                if mode == "once":
+                    raise click.ClickException(f"poll failed: {type(error).__name__}: {error}") from error
+                # A loop outlives a dropped connection or a database restart: what was committed
+                # stays, the rest is taken on the next round.
+                log.exception("poll failed; trying again after the interval")
+                click.echo(f"poll failed: {type(error).__name__}: {error}", err=True)
+            done += 1
+            if mode == "once" or (rounds and done >= rounds):
+                return
+            wait = interval if interval is not None else settings.poll_interval
+            if not (idle and _idle_or_false(settings, max(wait, 1.0) * 10, lock)):
+                _sleep(wait, lock)
+    except LockLost as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        lock.release()
+
+
+def _idle_or_false(settings: MailboxSettings, timeout: float, lock: PollerLock) -> bool:
+    try:
+        return wait_for_mail(settings, timeout, lock)
+    except LockLost:
+        raise
+    except Exception:  # noqa: BLE001 - IDLE is an optimisation: fall back to sleeping
+        log.exception("IMAP IDLE failed; sleeping instead")
+        return False
+
+
+def _sleep(seconds: float, lock: PollerLock) -> None:
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(left, 5.0))
+        lock.renew()

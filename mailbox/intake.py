@@ -1,0 +1,236 @@
+"""One fetched message → database records: raw bytes, ledger row and its outcome. Flushes only.
+
+The caller (the poller, the quarantine's retry) commits; the server is touched only after that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from cases.domain.states import CLOSED, IllegalTransition, transition
+from cases.events import record_event
+from cases.extensions import db
+from cases.intake import IncomingFile, NewCase, record_case
+from cases.models import Attachment, Case, CaseMessage, MailboxLedger, RawEmail
+
+from .parsing import ParsedAttachment, ParsedMessage, parse_message
+from .replies import acknowledge, tell_too_large
+from .threads import find_bounced, find_case
+
+GENERATED_DOMAIN = "hqcbd.invalid"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+OUTCOMES = ("new_case", "threaded", "duplicate", "auto_reply", "bounce", "too_large", "quarantined")
+
+
+@dataclass(frozen=True)
+class LedgerKey:
+    """Where a message was found on the server."""
+
+    mailbox: str
+    folder: str
+    uidvalidity: int
+    uid: int
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What the poller fetched: the whole message, or only its headers when it is too large."""
+
+    raw: bytes
+    size: int
+    headers_only: bool = False
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The settings the routing needs."""
+
+    max_bytes: int
+    ack_per_day: int
+
+
+def clean_text(value: str) -> str:
+    """Without control characters (PostgreSQL text refuses NUL; none belongs in an id or error)."""
+    return _CONTROL.sub("", value)
+
+
+def generated_message_id(sha256: str) -> str:
+    """The stable id of a message without Message-ID (the parser's own scheme)."""
+    return f"generated-{sha256[:32]}@{GENERATED_DOMAIN}"
+
+
+def record_ledger(key: LedgerKey | None, raw_email_id: int | None, outcome: str, size: int) -> None:
+    """Add the ledger row of a UID (flushed with the message's records)."""
+    if key is None:
+        return
+    db.session.add(MailboxLedger(mailbox=key.mailbox, folder=key.folder, uidvalidity=key.uidvalidity,
+                                 uid=key.uid, size=size, raw_email_id=raw_email_id, outcome=outcome))
+
+
+@dataclass(frozen=True)
+class Routed:
+    """What a message became: the outcome, its case, and the inbound message to link to the bytes."""
+
+    outcome: str
+    case: Case | None = None
+    message: CaseMessage | None = None
+
+
+def parse_clean(raw: bytes, digest: str) -> ParsedMessage:
+    """Parse, with a Message-ID that can be stored (no control characters, at most 998 characters)."""
+    parsed = parse_message(raw)
+    if clean_text(parsed.message_id) != parsed.message_id or len(parsed.message_id) > 998:
+        parsed = dataclasses.replace(parsed, message_id=clean_text(parsed.message_id)[:998]
+                                     or generated_message_id(digest))
+    return parsed
+
+
+def ingest(fetched: Fetched, key: LedgerKey | None, policy: Policy, now: datetime) -> tuple[str, int | None]:
+    """Record one fetched message and route it; return (outcome, case id). Raises to quarantine."""
+    digest = hashlib.sha256(fetched.raw).hexdigest()
+    parsed = parse_clean(fetched.raw, digest)
+    # Identical bytes give an identical Message-ID, so one look-up by id finds both a re-delivered
+    # message (same hash) and a reused Message-ID (other bytes).
+    seen = db.session.execute(select(RawEmail.id, RawEmail.sha256, RawEmail.case_id)
+                              .where(RawEmail.message_id == parsed.message_id)).all()
+    for raw_id, sha256, case_id in seen:
+        if sha256 == digest:
+            record_ledger(key, raw_id, "duplicate", fetched.size)
+            db.session.flush()
+            return "duplicate", case_id
+    routed = route(parsed, fetched, policy, now, reused_id=bool(seen))
+    raw_email = RawEmail(message_id=parsed.message_id, sha256=digest, size=fetched.size, data=fetched.raw,
+                         received_at=now, outcome=routed.outcome,
+                         case_id=routed.case.id if routed.case is not None else None)
+    db.session.add(raw_email)
+    db.session.flush()
+    link(routed, parsed, raw_email.id)
+    record_ledger(key, raw_email.id, routed.outcome, fetched.size)
+    db.session.flush()
+    return routed.outcome, raw_email.case_id
+
+
+def link(routed: Routed, parsed: ParsedMessage, raw_email_id: int) -> None:
+    """Give the inbound message its raw bytes, HTML, charset flags and threading headers."""
+    message = routed.message
+    if message is None:
+        return
+    message.raw_email_id = raw_email_id
+    message.body_html = parsed.html_sanitised
+    message.charset_flags = parsed.charset_flags or None
+    message.in_reply_to = parsed.in_reply_to
+    message.references = " ".join(parsed.references) or None
+    message.recipients = ", ".join(parsed.to)
+
+
+def route(parsed: ParsedMessage, fetched: Fetched, policy: Policy, now: datetime, *,
+          reused_id: bool = True) -> Routed:
+    """Decide what a parsed message is and record it: auto mail, bounce, reply, or a new case."""
+    if parsed.auto == "bounce":
+        return Routed("bounce", _bounce(parsed, now))
+    if parsed.auto:
+        return Routed("auto_reply")  # recorded (raw bytes) only: no case, never answered
+    if reused_id:
+        twin = _same_content(parsed)
+        if twin is not None:
+            return Routed("duplicate", twin)
+    case = find_case(parsed)
+    if case is not None and not fetched.headers_only:
+        return Routed("threaded", case, _add_reply(case, parsed, now))
+    recorded = record_case(NewCase(
+        channel="email", body=_body(parsed, fetched, policy), received_at=now, subject=parsed.subject,
+        submitter_name=parsed.sender_name, submitter_email=parsed.sender_address,
+        files=tuple(IncomingFile(a.filename, a.content_type, a.data) for a in _attachments(parsed)),
+        message_id=parsed.message_id, sender=parsed.sender_address), now=now)
+    first = recorded.case.messages[0]
+    if fetched.headers_only:
+        record_event(recorded.case, "email_too_large", at=now, actor_label="mailbox",
+                     detail={"size": fetched.size, "limit": policy.max_bytes})
+        tell_too_large(recorded.case, recorded.tracking_code, parsed, size=fetched.size,
+                       limit=policy.max_bytes, per_day=policy.ack_per_day, now=now)
+        return Routed("too_large", recorded.case, first)
+    acknowledge(recorded.case, recorded.tracking_code, parsed, per_day=policy.ack_per_day, now=now)
+    return Routed("new_case", recorded.case, first)
+
+
+def _attachments(parsed: ParsedMessage) -> list[ParsedAttachment]:
+    # A forwarded message's attachments belong to the opinion too.
+    found = list(parsed.attachments)
+    for inner in parsed.forwarded:
+        found += _attachments(inner)
+    return found
+
+
+def message_text(parsed: ParsedMessage) -> str:
+    """The text staff read: the body, then every forwarded message with its sender and subject."""
+    parts = [parsed.text]
+    for inner in parsed.forwarded:
+        sender = f"{inner.sender_name} <{inner.sender_address}>".strip()
+        parts.append(f"---------- Forwarded message ----------\nFrom: {sender}\nSubject: {inner.subject}\n\n"
+                     + message_text(inner))
+    return "\n\n".join(part for part in parts if part)
+
+
+def _body(parsed: ParsedMessage, fetched: Fetched, policy: Policy) -> str:
+    if fetched.headers_only:
+        return (f"[message too large: {fetched.size} bytes, limit {policy.max_bytes}; "
+                "only the headers were kept]")
+    return message_text(parsed)
+
+
+def _add_reply(case: Case, parsed: ParsedMessage, now: datetime) -> CaseMessage:
+    message = CaseMessage(case=case, direction="inbound", subject=parsed.subject,
+                          body_text=message_text(parsed), sender=parsed.sender_address,
+                          message_id=parsed.message_id, created_at=now)
+    for item in _attachments(parsed):
+        message.attachments.append(Attachment(filename=item.filename, content_type=item.content_type,
+                                              size=item.size, sha256=item.sha256, data=item.data))
+    db.session.add(message)
+    detail = {"message_id": parsed.message_id}
+    if case.status == CLOSED:
+        try:
+            step = transition(case.status, "reopen")
+        except IllegalTransition:
+            # The workflow decides what a late reply starts (review, re-review): staff see the event.
+            record_event(case, "email_after_close", at=now, actor_label="mailbox", detail=detail)
+        else:
+            case.status = step.to_status
+            case.closed_at = None
+            record_event(case, "reopen", at=now, actor_label="mailbox", from_status=step.from_status,
+                         to_status=step.to_status, reason="reply by e-mail", detail=detail)
+    record_event(case, "email_received", at=now, actor_label="mailbox", detail=detail)
+    case.updated_at = now
+    return message
+
+
+def _same_content(parsed: ParsedMessage) -> Case | None:
+    """The case already holding this message when it came again with other trace headers."""
+    rows = db.session.scalars(
+        select(CaseMessage).where(CaseMessage.message_id == parsed.message_id,
+                                  CaseMessage.direction == "inbound")).all()
+    hashes = sorted(a.sha256 for a in _attachments(parsed))
+    for message in rows:
+        # Senders reuse Message-IDs: the same id counts as the same message only with the same content.
+        if ((message.sender or "").lower() == parsed.sender_address and message.subject == parsed.subject
+                and message.body_text == message_text(parsed)
+                and sorted(a.sha256 for a in message.attachments) == hashes):
+            return message.case
+    return None
+
+
+def _bounce(parsed: ParsedMessage, now: datetime) -> Case | None:
+    case, message = find_bounced(parsed)
+    if case is None:
+        return None  # a report about mail that is not ours: recorded, nothing else
+    case.email_undeliverable = True
+    if message is not None:
+        message.delivery_status = "bounced"
+    record_event(case, "email_bounced", at=now, actor_label="mailbox", reason=parsed.auto_reason or "",
+                 detail={"recipients": parsed.bounced_recipients, "message_id": parsed.bounced_message_id})
+    return case

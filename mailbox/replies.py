@@ -1,0 +1,88 @@
+"""Automatic answers to mail: the acknowledgement of a new case and the too-large notice."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from cases.events import record_event
+from cases.extensions import db
+from cases.mailer import queue_outbound_message
+from cases.models import Case, CaseMessage
+
+from .parsing import ParsedMessage
+
+
+def _why_not(case: Case, parsed: ParsedMessage, per_day: int, now: datetime) -> str | None:
+    """Why this message must get no automatic answer, or None when it may."""
+    if parsed.auto:
+        return f"automatic mail ({parsed.auto_reason})"
+    if parsed.no_answer_reason:
+        return parsed.no_answer_reason
+    address = case.submitter_email
+    if not address or "@" not in address:
+        return "no sender address"
+    ours = str(current_app.config["MAIL_DEFAULT_SENDER"]).rpartition("<")[2].strip(">").strip().lower()
+    if address == ours:
+        return "the message came from our own address"
+    if case.email_undeliverable:
+        return "the address is marked undeliverable"
+    # Rate limit per address: a flood of mail (or a loop with a robot we did not recognise) must not
+    # make us send a flood back.
+    sent = db.session.scalar(
+        select(func.count(CaseMessage.id)).where(
+            CaseMessage.direction == "outbound", CaseMessage.author_id.is_(None),
+            CaseMessage.recipients == address, CaseMessage.created_at >= now - timedelta(days=1)))
+    if sent is not None and sent >= per_day:
+        return f"rate limit: {per_day} automatic answers to this address in 24 hours"
+    return None
+
+
+def in_language(language: str) -> AbstractContextManager[object]:
+    """Switch to ``language`` unless it is already in force (switching reloads the catalogues)."""
+    try:
+        current = str(get_locale())
+    except RuntimeError:  # outside a request, with no language forced
+        current = None
+    return nullcontext() if current == language else force_locale(language)
+
+
+def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: datetime,
+          **context: object) -> CaseMessage:
+    with in_language(case.language or "zh_Hans"):
+        # Rendered without the request context processors: this runs in the poller, not a request.
+        body = current_app.jinja_env.get_template(template).render(case=case, **context)
+        subject = f"[{case.reference}] {subject or _('Your message')}"
+    in_reply_to = None if parsed.message_id_generated else parsed.message_id
+    return queue_outbound_message(case, subject, body, now=now, in_reply_to=in_reply_to)
+
+
+def acknowledge(case: Case, code: str, parsed: ParsedMessage, *, per_day: int, now: datetime) -> bool:
+    """Queue the acknowledgement of a new case, unless it must not be answered. Flushes."""
+    reason = _why_not(case, parsed, per_day, now)
+    if reason:
+        record_event(case, "acknowledgement_skipped", at=now, actor_label="mailbox", reason=reason)
+        return False
+    with in_language(case.language or "zh_Hans"):
+        subject = _("We have received your message: %(subject)s", subject=parsed.subject or "-")
+    _send(case, parsed, "email/acknowledgement.txt", subject, now, code=code)
+    return True
+
+
+def tell_too_large(case: Case, code: str, parsed: ParsedMessage, *, size: int, limit: int,
+                   per_day: int, now: datetime) -> bool:
+    """Queue the notice that a message was too large to keep, unless it must not be answered."""
+    reason = _why_not(case, parsed, per_day, now)
+    if reason:
+        record_event(case, "acknowledgement_skipped", at=now, actor_label="mailbox", reason=reason)
+        return False
+    with in_language(case.language or "zh_Hans"):
+        subject = _("Your message was too large: %(subject)s", subject=parsed.subject or "-")
+    _send(case, parsed, "email/too_large.txt", subject, now, code=code,
+          size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}")
+    return True

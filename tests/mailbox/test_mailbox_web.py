@@ -1,0 +1,78 @@
+"""The staff mailbox page: quarantine list, retry, a case from the raw message, replies not delivered."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from cases.extensions import db
+from cases.models import Case, QuarantinedEmail
+from mailbox.intake import Fetched, LedgerKey
+from mailbox.poller import quarantine
+from tests.cases.test_staff_web import PASSWORD, make_user, post_login
+from tests.mailbox.conftest import message
+
+
+def _quarantined(raw: bytes, error: str = "RuntimeError: injected", uid: int = 1) -> QuarantinedEmail:
+    entry = quarantine(Fetched(raw=raw, size=len(raw)), LedgerKey("box", "INBOX", 1, uid), error)
+    db.session.commit()
+    return entry
+
+
+def _token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def test_quarantine_page_needs_a_mailbox_role(app, client):
+    assert client.get("/staff/mailbox/").status_code == 302  # to the login page
+    make_user(email="handler@hqcbd.test", roles=("leader",))
+    post_login(client, "handler@hqcbd.test", PASSWORD)
+    assert client.get("/staff/mailbox/").status_code == 403
+
+
+def test_retry_and_make_a_case_from_the_raw_message(app, client):
+    good = _quarantined(message(subject="重试的信", message_id="q1@example.cn"))
+    broken = _quarantined(b"\x00\x01 not a message at all", "MessageParseError: no header fields", 2)
+    make_user(email="triager@hqcbd.test", roles=("triager",))
+    post_login(client, "triager@hqcbd.test", PASSWORD)
+    page = client.get("/staff/mailbox/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "重试的信" in html and "no header fields" in html
+    # Without the CSRF token nothing happens.
+    assert client.post(f"/staff/mailbox/quarantine/{good.id}/retry").status_code == 400
+    token = _token(html)
+    response = client.post(f"/staff/mailbox/quarantine/{good.id}/retry", data={"csrf_token": token})
+    assert response.status_code == 302
+    response = client.post(f"/staff/mailbox/quarantine/{broken.id}/retry", data={"csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(QuarantinedEmail, good.id).state == "resolved"
+    failed = db.session.get(QuarantinedEmail, broken.id)
+    assert failed.state == "open" and failed.retries == 1
+    response = client.post(f"/staff/mailbox/quarantine/{broken.id}/case", data={"csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    converted = db.session.get(QuarantinedEmail, broken.id)
+    assert converted.state == "converted"
+    case = db.session.get(Case, converted.case_id)
+    assert case.channel == "email" and case.messages[0].attachments[0].filename == "original.eml"
+    assert "created_from_quarantine" in [event.action for event in case.events]
+    assert db.session.scalar(select(QuarantinedEmail).where(QuarantinedEmail.state == "open")) is None
+
+
+def test_replies_not_delivered_are_listed(app, client):
+    from cases.intake import NewCase, record_case
+    from cases.models.types import utcnow
+
+    case = record_case(NewCase(channel="email", body="x", received_at=utcnow(), subject="退信的案件",
+                               submitter_email="gone@example.cn"), now=utcnow()).case
+    case.email_undeliverable = True
+    db.session.commit()
+    make_user(email="triager@hqcbd.test", roles=("triager",))
+    post_login(client, "triager@hqcbd.test", PASSWORD)
+    html = client.get("/staff/mailbox/").get_data(as_text=True)
+    assert case.reference in html and "退信的案件" in html
