@@ -60,6 +60,37 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def warm_up(app: Flask) -> None:
+    """Load what the first requests would otherwise wait for (the classifier), then drop connections.
+
+    Called in a pre-forking server's master; a failure (the database is down at boot) is logged
+    and the server starts anyway: the workers load what they need on first use.
+    """
+    import gc
+
+    from cases.extensions import db
+    from cases.triage.suggest import current_classifier
+
+    with app.app_context():
+        try:
+            loaded = current_classifier() is not None
+            app.logger.info("warm-up in the master: classifier %s", "loaded" if loaded else "absent (no catalogue)")
+        except Exception:  # noqa: BLE001 - warming is an optimisation, never a reason not to start
+            app.logger.exception("warm-up failed; the workers will load the classifier themselves")
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection may be shared with the forked workers
+    gc.freeze()  # what the master loaded stays shared (copy-on-write) instead of being collected
+
+
+def forget_inherited_connections(app: Flask) -> None:
+    """In a forked worker: leave the parent's pooled connections alone and open new ones."""
+    from cases.extensions import db
+
+    with app.app_context():
+        db.engine.dispose(close=False)
+
+
 _worker_app: Flask | None = None
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import chinese_calendar
 
 from cases.domain.deadlines import WorkingCalendar
 
 
+@lru_cache(maxsize=4096)  # the package's data is fixed for the life of the process
 def chinesecalendar_lookup(day: date) -> bool | None:
     """Whether ``day`` is a working day per chinesecalendar, or None beyond its data."""
     try:

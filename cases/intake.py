@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cases.domain import clocks as clock_rules
+from cases.domain.classifier import Classification
 from cases.domain.states import ACCUSATION, CHANNELS, RECEIVED
 from cases.domain.tracking import hash_code, new_tracking_code
 from cases.events import record_event
@@ -14,7 +15,7 @@ from cases.extensions import db
 from cases.models import Attachment, Case, CaseMessage, Problem, StaffUser
 from cases.references import next_reference
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
-from cases.triage.suggest import prepare_new_case
+from cases.triage.suggest import refresh_search_text, screen_case
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,30 @@ class RecordedCase:
 
 
 def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None) -> RecordedCase:
-    """Record a new case with its first inbound message; flush, never commit."""
+    """Record a new case with its first inbound message; flush once, never commit."""
     if new.channel not in CHANNELS:
         raise ValueError(f"unknown channel {new.channel!r}")
     code = new_tracking_code()
+    # No autoflush: the case is built, screened and dated in memory and written in one flush
+    # (the busiest path of the web form and the mailbox).
+    with db.session.no_autoflush:
+        case = _new_case(new, code, now)
+        db.session.add(case)
+        record_event(
+            case, "received", at=now, actor=actor,
+            actor_label="public" if actor is None else "staff",
+            to_status=RECEIVED, detail={"channel": new.channel},
+        )
+        verdict = screen_case(case)
+        # Late: the counter's row lock is held from here to the commit.
+        case.reference = next_reference(new.received_at.year)
+        _prepare_for_triage(case, verdict, now)
+    db.session.flush()
+    return RecordedCase(case=case, tracking_code=code)
+
+
+def _new_case(new: NewCase, code: str, now: datetime) -> Case:
     case = Case(
-        reference=next_reference(new.received_at.year),
         tracking_code_hash=hash_code(code),
         channel=new.channel,
         status=RECEIVED,
@@ -99,20 +118,14 @@ def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None) 
                 data=upload.data,
             )
         )
-    db.session.add(case)
-    record_event(
-        case, "received", at=now, actor=actor,
-        actor_label="public" if actor is None else "staff",
-        to_status=RECEIVED, detail={"channel": new.channel},
-    )
-    _prepare_for_triage(case, now)
-    db.session.flush()
-    return RecordedCase(case=case, tracking_code=code)
+    return case
 
 
-def _prepare_for_triage(case: Case, now: datetime) -> None:
+def _prepare_for_triage(case: Case, verdict: Classification | None, now: datetime) -> None:
     """Search words, suggestions and the acceptance clock; a suspected accusation is sealed at once."""
-    verdict = prepare_new_case(case, now)
+    refresh_search_text(case)
+    if verdict is not None:
+        case.suggestions = {**verdict.as_dict(case.reference), "at": now.isoformat()}
     if verdict is not None and verdict.accusation:
         # Sealed until an inspector or supervisor says otherwise: a false alarm costs a day,
         # a leak to the accused cannot be undone.

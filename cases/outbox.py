@@ -1,17 +1,19 @@
 """Hand work to RQ only after the transaction that asked for it has committed.
 
-A service adds an outbox row in its own transaction; the boundary commits, then dispatches.
-With Redis down the row stays pending and the periodic sweep enqueues it later, so nothing is
-lost; jobs are idempotent, so enqueuing twice is harmless.
+A service adds an outbox row in its own transaction; the boundary commits, then dispatches the
+rows that transaction added. With Redis down the rows stay pending and the periodic sweep
+enqueues them later, so nothing is lost; jobs are idempotent, so enqueuing twice is harmless.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import event, or_, update
+from sqlalchemy.orm import Session
 
 from cases.extensions import db
 from cases.jobs import JOBS
@@ -22,6 +24,7 @@ MAX_ATTEMPTS = 6
 RETRY_INTERVALS = [10, 60, 300, 900, 3600]  # seconds between RQ retries
 STALE_AFTER = timedelta(minutes=10)  # an enqueued job not done by then is enqueued again
 RQ_JOB_FUNCTION = "wsgi.run_outbox_item"
+_ADDED = "outbox_added"  # session.info key: ids of the rows this transaction added
 
 
 def add_job(job: str, **ids: int | str) -> OutboxItem:
@@ -31,64 +34,92 @@ def add_job(job: str, **ids: int | str) -> OutboxItem:
     item = OutboxItem(job=job, args=dict(ids), created_at=utcnow())
     db.session.add(item)
     db.session.flush()
+    db.session.info.setdefault(_ADDED, []).append(item.id)
     return item
 
 
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_added(session: Session, previous: Any) -> None:
+    # Rows of a rolled-back transaction do not exist: nothing of them may be dispatched. (A
+    # savepoint's rollback keeps the list: the sweep would take a lost id within a minute anyway.)
+    if previous.parent is None:
+        session.info.pop(_ADDED, None)
+
+
 def commit_and_dispatch() -> None:
-    """Commit the unit of work, then hand its pending jobs over (the boundary's one commit)."""
+    """Commit the unit of work, then hand over the jobs it added (the boundary's one commit)."""
+    added = db.session.info.pop(_ADDED, [])
     db.session.commit()
-    dispatch_pending()
-
-
-def _claim(item_id: int, from_states: tuple[str, ...]) -> bool:
-    result = db.session.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id == item_id, OutboxItem.state.in_(from_states))
-        .values(state="enqueued", enqueued_at=utcnow())
-    )
-    db.session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if added:
+        _dispatch(added, ("pending",))
 
 
 def dispatch_pending(limit: int = 200) -> int:
-    """Enqueue pending and stale jobs (or run them in-process in embedded mode); return the count."""
+    """The sweep: enqueue pending and stale jobs (or run them in-process in embedded mode)."""
+    db.session.info.pop(_ADDED, None)  # the sweep takes them all
     stale = utcnow() - STALE_AFTER
-    rows = db.session.execute(
-        db.select(OutboxItem.id, OutboxItem.state)
+    ids = list(db.session.scalars(
+        db.select(OutboxItem.id)
         .where(or_(OutboxItem.state == "pending",
                    (OutboxItem.state == "enqueued") & (OutboxItem.enqueued_at < stale)))
         .order_by(OutboxItem.id)
         .limit(limit)
-    ).all()
-    handed = 0
-    for item_id, state in rows:
-        if not _claim(item_id, (state,)):
-            continue  # another process took it
-        if current_app.config["EMBEDDED_JOBS"]:
+    ))
+    if not ids:
+        db.session.rollback()  # end the read transaction
+        return 0
+    return _dispatch(ids, ("pending", "enqueued"), stale_before=stale)
+
+
+def _dispatch(ids: Sequence[int], states: tuple[str, ...], stale_before: Any = None) -> int:
+    """Claim the rows in one statement, commit, then run or enqueue them; return how many."""
+    condition = OutboxItem.state == "pending"
+    if "enqueued" in states:
+        condition = or_(condition, (OutboxItem.state == "enqueued") & (OutboxItem.enqueued_at < stale_before))
+    claimed = sorted(db.session.scalars(
+        update(OutboxItem).where(OutboxItem.id.in_(ids), condition)
+        .values(state="enqueued", enqueued_at=utcnow()).returning(OutboxItem.id)
+    ))
+    db.session.commit()
+    if not claimed:
+        return 0  # another process took them
+    if current_app.config["EMBEDDED_JOBS"]:
+        for item_id in claimed:
             try:
                 run_item(item_id)
             except Exception:  # noqa: BLE001 - recorded on the row; the request must still succeed
                 current_app.logger.exception("embedded job %s failed", item_id)
-        elif not _enqueue(item_id):
-            break  # Redis is down: leave the rest pending for the sweep
-        handed += 1
-    return handed
+        return len(claimed)
+    return len(claimed) if _enqueue(claimed) else 0
 
 
-def _enqueue(item_id: int) -> bool:
+def _redis() -> Any:
+    """One Redis client (and connection pool) per application and URL."""
     from redis import Redis
+
+    url = current_app.config["REDIS_URL"]
+    clients = current_app.extensions.setdefault("outbox_redis", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    return clients[url]
+
+
+def _enqueue(item_ids: list[int]) -> bool:
+    """Enqueue the claimed rows in one Redis round trip; on failure put them back to pending."""
     from redis.exceptions import RedisError
     from rq import Queue, Retry
 
+    stamp = f"{utcnow().timestamp():.0f}"
     try:
-        connection = Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=2)
-        Queue(current_app.config["RQ_QUEUE"], connection=connection).enqueue(
-            RQ_JOB_FUNCTION, item_id, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            job_id=f"outbox-{item_id}-{utcnow().timestamp():.0f}",
-        )
+        queue = Queue(current_app.config["RQ_QUEUE"], connection=_redis())
+        retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+        queue.enqueue_many([
+            Queue.prepare_data(RQ_JOB_FUNCTION, (item_id,), retry=retry, job_id=f"outbox-{item_id}-{stamp}")
+            for item_id in item_ids
+        ])
     except RedisError as error:
-        current_app.logger.warning("Redis unavailable, job %s stays pending: %s", item_id, error)
-        db.session.execute(update(OutboxItem).where(OutboxItem.id == item_id).values(state="pending"))
+        current_app.logger.warning("Redis unavailable, %d job(s) stay pending: %s", len(item_ids), error)
+        db.session.execute(update(OutboxItem).where(OutboxItem.id.in_(item_ids)).values(state="pending"))
         db.session.commit()
         return False
     return True

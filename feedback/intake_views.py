@@ -19,6 +19,7 @@ from cases.outbox import commit_and_dispatch
 from cases.web import select_locale
 from feedback import feedback_bp
 from feedback.forms import NOT_SURE, OpinionForm, normalise_phone
+from feedback.page_cache import cached_form, remember_form
 from feedback.submission import WebOpinion, submit_opinion
 from feedback.uploads import (
     ACCEPTED_EXTENSIONS,
@@ -120,6 +121,8 @@ def _succeeded(response: BaseResponse) -> bool:
 @limiter.limit(_feedback_limit, methods=["POST"], deduct_when=_succeeded)
 def new() -> str | BaseResponse | tuple[str, int]:
     """The opinion form; a valid submission is recorded and the receipt shown after a redirect."""
+    if request.method == "GET" and (page := cached_form()) is not None:
+        return page
     form = OpinionForm()
     form.problem.choices = problem_choices()
     if request.method == "GET":
@@ -141,12 +144,15 @@ def new() -> str | BaseResponse | tuple[str, int]:
             return current_app.redirect(url_for("feedback.received"), 303)
         form.attachments.errors = [*form.attachments.errors, *upload_errors]
     errors = form_errors(form)
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    html = render_template(
         "feedback/new.html", form=form, errors=errors,
         files_dropped=request.method == "POST" and _chosen_files(),
         max_files=MAX_FILES, max_mb=MAX_FILE_BYTES // 1048576, extensions=", ".join(ACCEPTED_EXTENSIONS),
-    ), status
+    )
+    if request.method == "GET":
+        remember_form(html, form.csrf_token.current_token or "")
+        return html
+    return html, 400
 
 
 @feedback_bp.route("/feedback/received")

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from cases.domain.deadlines import DueDate
 from cases.extensions import db
-from cases.holidays import working_calendar
 from cases.intake import IncomingFile, NewCase, RecordedCase, record_case
 from cases.mailer import ACKNOWLEDGEMENT_MARKER, queue_outbound_message
-from cases.models import Case, HolidayOverride
+from cases.models import Case
 from feedback.uploads import CheckedFile
 
 
@@ -34,19 +30,6 @@ class WebOpinion:
     consent: bool = False
     language: str = "zh_Hans"
     files: tuple[CheckedFile, ...] = ()
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day of ``moment`` in the display time zone (deadlines count from it)."""
-    return moment.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()
-
-
-def acceptance_due(received_at: datetime) -> DueDate:
-    """When the acceptance decision is due for an opinion received at ``received_at``."""
-    overrides = {row.day: row.is_working_day for row in db.session.scalars(select(HolidayOverride))}
-    return working_calendar(overrides).add_working_days(
-        local_day(received_at), int(current_app.config["CLOCK_ACCEPTANCE_DAYS"])
-    )
 
 
 def submit_opinion(opinion: WebOpinion, *, now: datetime) -> RecordedCase:
@@ -68,11 +51,7 @@ def submit_opinion(opinion: WebOpinion, *, now: datetime) -> RecordedCase:
         ),
         now=now,
     )
-    case = recorded.case
-    if case.acceptance_due is None:
-        # The intake core may already set the clock (with its own rules for sealed cases).
-        due = acceptance_due(now)
-        case.acceptance_due, case.due_estimated = due.due, due.estimated
+    case = recorded.case  # the intake core has set the acceptance clock (its one rule for every channel)
     if case.submitter_email:
         queue_acknowledgement(case, recorded.tracking_code, now=now)
     db.session.flush()

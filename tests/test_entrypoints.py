@@ -60,6 +60,8 @@ def test_gunicorn_imports_our_mailbox(subprocess_env):
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert f"mailbox package: {OURS}" in output
+    # gunicorn.conf.py: loaded once in the master and warmed there, before the workers fork.
+    assert "warm-up in the master: classifier" in output
 
 
 def test_rq_worker_imports_our_mailbox(subprocess_env, redis_url):

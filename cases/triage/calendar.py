@@ -12,12 +12,16 @@ from cases.domain.deadlines import WorkingCalendar
 from cases.extensions import db
 from cases.holidays import working_calendar
 from cases.models import HolidayOverride
+from cases.process_cache import RowCache
+
+# Every intake asks for the calendar; overrides change a few times a year.
+_CALENDAR = RowCache("working_calendar", 60.0, (HolidayOverride,))
 
 
 def current_calendar() -> WorkingCalendar:
-    """The calendar with every holiday override kept in the database."""
-    overrides = {row.day: row.is_working_day for row in db.session.scalars(db.select(HolidayOverride))}
-    return working_calendar(overrides)
+    """The calendar with every holiday override kept in the database (cached for a minute)."""
+    return _CALENDAR.get(lambda: working_calendar(
+        {row.day: row.is_working_day for row in db.session.scalars(db.select(HolidayOverride))}))
 
 
 def configured_clocks() -> Clocks:

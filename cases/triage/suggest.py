@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import threading
 from collections import Counter
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -20,6 +19,7 @@ from cases.extensions import db
 from cases.jobs import job
 from cases.models import Case, ClassifierModel, ConfirmedLink, OutboxItem, RectificationPlan
 from cases.outbox import add_job
+from cases.process_cache import RowCache
 
 RETRAIN_JOB = "retrain_classifier"
 _LOCK = threading.Lock()
@@ -60,9 +60,7 @@ def model_from_json(data: dict[str, Any]) -> NaiveBayes:
     )
 
 
-def current_classifier() -> Classifier | None:
-    """The classifier of the current plan with its newest learned model (None without a catalogue)."""
-    # One small query per call (ids only): the catalogue tree and the model load only on a change.
+def _newest_key() -> tuple[int, int | None] | None:
     newest_model = (
         db.select(func.max(ClassifierModel.id))
         .where(ClassifierModel.plan_id == RectificationPlan.id)
@@ -73,22 +71,33 @@ def current_classifier() -> Classifier | None:
         .order_by(RectificationPlan.imported_at.desc(), RectificationPlan.id.desc())
         .limit(1)
     ).first()
-    if row is None:
+    return None if row is None else (row[0], row[1])
+
+
+# Which plan and model are the newest: asked at every intake, changed by an import or a retraining.
+_NEWEST = RowCache("classifier_key", 10.0, (RectificationPlan, ClassifierModel))
+
+
+def current_classifier() -> Classifier | None:
+    """The classifier of the current plan with its newest learned model (None without a catalogue)."""
+    # The ids are cached for a few seconds; the catalogue tree and the model load only on a change.
+    key = _NEWEST.get(_newest_key)
+    if key is None:
         return None
-    key: tuple[int, int | None] = (row[0], row[1])
+    plan_id, model_id = key
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is None:
-            base = _base_classifier(row[0])
-            if row[1] is None:
+            base = _base_classifier(plan_id)
+            if model_id is None:
                 cached = base
             else:
-                model = db.session.get(ClassifierModel, row[1])
+                model = db.session.get(ClassifierModel, model_id)
                 assert model is not None
                 cached = Classifier(base.entries, base.lexicon, model_from_json(model.model))
             if len(_CACHE) > 4:  # old models are never asked for again
                 _CACHE.clear()
-                _CACHE[(row[0], None)] = base
+                _CACHE[(plan_id, None)] = base
             _CACHE[key] = cached
             gc.freeze()  # the classifier's tokenizer lives as long as the process: not worth collecting
     return cached
@@ -102,17 +111,13 @@ def classify_case(case: Case) -> Classification | None:
     return classifier.classify(case.body or "", case.subject or "")
 
 
-def prepare_new_case(case: Case, now: datetime) -> Classification | None:
-    """At intake: search words and suggestions (kind, problems, accusation and out-of-scope hints)."""
-    refresh_search_text(case)
+def screen_case(case: Case) -> Classification | None:
+    """At intake: the classifier's verdict (kind, problems, accusation and out-of-scope hints)."""
     try:
-        verdict = classify_case(case)
+        return classify_case(case)
     except Exception:  # noqa: BLE001 - a suggestion is a help: intake must never fail for it
-        current_app.logger.exception("classifier failed on case %s", case.reference)
+        current_app.logger.exception("classifier failed on a new %s case", case.channel)
         return None
-    if verdict is not None:
-        case.suggestions = {**verdict.as_dict(case.reference), "at": now.isoformat()}
-    return verdict
 
 
 def refresh_search_text(case: Case) -> None:
