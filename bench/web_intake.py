@@ -36,6 +36,7 @@ from tests.support.services import free_port, private_postgres, scratch_database
 
 BIN = Path(sys.executable).parent
 TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+WARM_UP = 200  # submissions before the measured runs, not counted
 BODY = "建议按季度公开核心区楼宇空置率和招商进展，接受社会监督。第{n}条。"
 
 
@@ -124,9 +125,26 @@ def drive(label: str, port: int, form_path: str, fields: dict[str, str], total: 
     return Result(label, concurrency, state["ok"], state["failed"], time.perf_counter() - started, latencies)
 
 
+def wait_until_serving(port: int, path: str, timeout: float = 60.0) -> None:
+    """Block until ``path`` answers 200 (the port opens before a preloading master is ready)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} on port {port} not answering 200 after {timeout}s")
+        time.sleep(0.2)
+
+
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int, chdir: Path = ROOT) -> Iterator[int]:
-    """Serve ``app`` with gunicorn sync workers on a free port."""
+def gunicorn(app: str, env: dict[str, str], workers: int, ready_path: str,
+             chdir: Path = ROOT) -> Iterator[int]:
+    """Serve ``app`` with gunicorn sync workers on a free port (our gunicorn.conf.py in ROOT)."""
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--backlog", "2048",
@@ -135,7 +153,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int, chdir: Path = ROOT) ->
     )
     try:
         wait_for_port(port, 60)
-        time.sleep(1.0)  # let every worker boot
+        wait_until_serving(port, ready_path)
         yield port
     finally:
         server.terminate()
@@ -182,7 +200,10 @@ def main() -> int:
                   "subject": "空置率", "name": "压测"}
         results: dict[tuple[str, int], Result] = {}
         healthy = True
-        with gunicorn("wsgi:create_app()", env, args.workers) as port:
+        with gunicorn("wsgi:create_app()", env, args.workers, "/healthz") as port:
+            # Steady state: every worker has served some requests (templates compiled, connections
+            # open) before the clock runs; the same for both apps.
+            drive("warm-up", port, "/feedback/new?problem=1.1", fields, WARM_UP, 16)
             for concurrency in args.concurrency:
                 before = _count(app_db, "feedback_case")
                 result = drive("web form", port, "/feedback/new?problem=1.1", fields, args.requests,
@@ -191,7 +212,8 @@ def main() -> int:
                 _print(result, delta)
                 healthy &= result.failed == 0 and delta == result.ok
                 results[("app", concurrency)] = result
-        with gunicorn("minimal_app:app", minimal_env, args.workers, chdir=ROOT / "bench") as port:
+        with gunicorn("minimal_app:app", minimal_env, args.workers, "/form", chdir=ROOT / "bench") as port:
+            drive("warm-up", port, "/form", {"body": BODY, "phone": "13812345678"}, WARM_UP, 16)
             for concurrency in args.concurrency:
                 before = _count(minimal_db, "minimal_opinion")
                 result = drive("minimal", port, "/form", {"body": BODY, "phone": "13812345678"},

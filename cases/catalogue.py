@@ -36,15 +36,17 @@ by design (the notice counts 96 measures, its text labels 91 with 一是…).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from cases.domain.catalogue_parser import FIGURE_NAMES, ParsedNotice, normalise, parse_notice
 from cases.extensions import db
 from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Task
+from cases.process_cache import RowCache
 
 BUNDLED_NOTICE = Path(__file__).resolve().parent / "data" / "notice_2023_hqcbd.txt"
 
@@ -124,6 +126,41 @@ def _build_plan(parsed: ParsedNotice, text: str) -> RectificationPlan:
         for area in parsed.areas
     ]
     return plan
+
+
+def current_plan_id() -> int | None:
+    """The id of the most recently imported plan (the current catalogue), or None."""
+    return db.session.scalar(
+        select(RectificationPlan.id)
+        .order_by(RectificationPlan.imported_at.desc(), RectificationPlan.id.desc())
+        .limit(1)
+    )
+
+
+def _problem_ids() -> dict[str, int]:
+    rows = db.session.execute(
+        select(Problem.code, Problem.id).join(Area).where(Area.plan_id == current_plan_id())
+    )
+    return {code: problem_id for code, problem_id in rows}
+
+
+# Every web opinion names a problem; the catalogue changes when a notice is imported.
+_PROBLEM_IDS = RowCache("current_problem_ids", 60.0, (RectificationPlan, Area, Problem))
+
+
+def current_problems_by_code(codes: Iterable[str]) -> list[Problem]:
+    """The current catalogue's problems with these codes (unknown codes left out), without a query.
+
+    Codes repeat from one notice to the next: only the current plan's problem is meant.
+    """
+    ids = _PROBLEM_IDS.get(_problem_ids)
+    found = []
+    for code in dict.fromkeys(codes):
+        if code in ids:
+            stub = Problem(id=ids[code], code=code)
+            make_transient_to_detached(stub)
+            found.append(db.session.merge(stub, load=False))  # the row exists: no SELECT needed
+    return found
 
 
 def current_plan() -> RectificationPlan | None:

@@ -6,13 +6,14 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cases.catalogue import current_problems_by_code
 from cases.domain import clocks as clock_rules
 from cases.domain.classifier import Classification
 from cases.domain.states import ACCUSATION, CHANNELS, RECEIVED
 from cases.domain.tracking import hash_code, new_tracking_code
 from cases.events import record_event
 from cases.extensions import db
-from cases.models import Attachment, Case, CaseMessage, Problem, StaffUser
+from cases.models import Attachment, Case, CaseMessage, StaffUser
 from cases.references import next_reference
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
 from cases.triage.suggest import refresh_search_text, screen_case
@@ -96,9 +97,7 @@ def _new_case(new: NewCase, code: str, now: datetime) -> Case:
         updated_at=now,
     )
     if new.problem_codes:
-        case.problems = list(
-            db.session.scalars(db.select(Problem).where(Problem.code.in_(new.problem_codes)))
-        )
+        case.problems = current_problems_by_code(new.problem_codes)
     message = CaseMessage(
         case=case,
         direction="inbound",

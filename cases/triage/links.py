@@ -7,18 +7,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from cases.catalogue import current_plan_id
 from cases.extensions import db
-from cases.models import Area, Case, ConfirmedLink, Problem, RectificationPlan, StaffUser, Task
+from cases.models import Area, Case, ConfirmedLink, Problem, StaffUser, Task
 from cases.triage.suggest import ask_for_retraining
 from cases.triage.workflow import TriageError, note_event
-
-
-def _current_plan_id() -> int | None:
-    return db.session.scalar(
-        db.select(RectificationPlan.id)
-        .order_by(RectificationPlan.imported_at.desc(), RectificationPlan.id.desc())
-        .limit(1)
-    )
 
 
 def current_problems() -> list[Problem]:
@@ -27,7 +20,7 @@ def current_problems() -> list[Problem]:
         db.session.scalars(
             db.select(Problem)
             .join(Area)
-            .where(Area.plan_id == _current_plan_id())
+            .where(Area.plan_id == current_plan_id())
             .options(selectinload(Problem.tasks))
             .order_by(Area.number, Problem.number)
         )
@@ -37,7 +30,7 @@ def current_problems() -> list[Problem]:
 def problem_by_code(code: str) -> Problem | None:
     """The problem with this code in the current catalogue."""
     return db.session.scalar(
-        db.select(Problem).join(Area).where(Area.plan_id == _current_plan_id(), Problem.code == code)
+        db.select(Problem).join(Area).where(Area.plan_id == current_plan_id(), Problem.code == code)
     )
 
 

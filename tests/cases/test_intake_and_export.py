@@ -146,3 +146,22 @@ def test_export_to_file(app, runner, tmp_path):
     assert result.exit_code == 0
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["body"].startswith("核心区")
+
+
+def test_a_problem_code_links_the_current_catalogue_only(app):
+    from cases.catalogue import bundled_notice_path, import_notice, read_notice_file
+
+    notice = read_notice_file(bundled_notice_path())
+    import_notice(notice)
+    db.session.commit()
+    first = record_case(_new(problem_codes=("1.1", "9.9")), now=NOW).case
+    db.session.commit()
+    newer = import_notice(notice.replace("进展情况的通报", "进展情况的通报(第二次)", 1))
+    db.session.commit()
+    second = record_case(_new(problem_codes=("1.1",)), now=NOW).case
+    db.session.commit()
+    db.session.expire_all()
+    # Both notices number their problems 1.1 … 4.2: only the current plan's problem is linked.
+    [old_link], [new_link] = first.problems, second.problems
+    assert old_link.code == new_link.code == "1.1" and old_link.id != new_link.id
+    assert new_link.area.plan_id == newer.id and new_link.title == old_link.title
