@@ -1,13 +1,18 @@
 """Evaluate the suggestion classifier on labelled JSON Lines files and print the figures.
 
     .venv/bin/python bench/classifier_eval.py tests/data/feedback_dev.jsonl [more.jsonl …]
-        [--notice shared/seed/000_….txt] [--train confirmed.jsonl] [--errors]
+        [--notice shared/seed/000_….txt] [--train confirmed.jsonl] [--holdout | --rules-only] [--errors]
 
 A labelled line is {"id", "subject", "text", "problem": "1.1"…"4.2" | "general" | "out_of_scope",
 "accusation": bool, "notes"}. Top-1/top-3 count only lines whose label is a problem code.
-``--train`` first teaches the learned part with the problem-labelled lines of another file (to
-see what confirmations add); tests/cases/test_classifier.py asserts the targets with
-:func:`evaluate`, the same function this script prints.
+
+The accusation and out-of-scope gates are trained on the labelled files in tests/data/ (the shipped
+copy is cases/data/classifier_gates.json, written by bench/train_gates.py), so their figures on those
+files flatter them. ``--holdout`` gives the honest figures: for each file evaluated, gates trained on
+every *other* training file. ``--rules-only`` shows the hand-written rules alone. ``--train`` first
+teaches the problem ranking's learned part with the problem-labelled lines of another file (to see
+what confirmations add). tests/cases/test_classifier.py asserts the targets with :func:`evaluate`, the
+same function this script prints, on held-out gates.
 """
 
 from __future__ import annotations
@@ -26,10 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere: the project root must come first
     sys.path.insert(0, str(ROOT))
 
+from cases.classifier_data import bundled_gates  # noqa: E402
 from cases.domain.catalogue_parser import parse_notice  # noqa: E402
 from cases.domain.classifier import Classifier  # noqa: E402
+from cases.domain.gates import GateInput, train_gates  # noqa: E402
 
 DEFAULT_NOTICE = ROOT / "cases" / "data" / "notice_2023_hqcbd.txt"  # the bundled copy of the notice
+TRAINING_DATA = ROOT / "tests" / "data"  # the labelled files the gates are trained on
 NON_PROBLEM_LABELS = ("general", "out_of_scope")
 WARM_UP = 5
 
@@ -97,9 +105,47 @@ def load_labelled(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def default_classifier(notice_path: str | Path = DEFAULT_NOTICE) -> Classifier:
-    """The classifier built from the notice and the default lexicon."""
+def training_files() -> list[Path]:
+    """The labelled files the gates learn from."""
+    return sorted(TRAINING_DATA.glob("*.jsonl"))
+
+
+def rules_classifier(notice_path: str | Path = DEFAULT_NOTICE) -> Classifier:
+    """The classifier of the notice and the default lexicon, with the hand-written rules alone."""
     return Classifier.from_notice(parse_notice(Path(notice_path).read_text(encoding="utf-8")))
+
+
+def default_classifier(notice_path: str | Path = DEFAULT_NOTICE) -> Classifier:
+    """The classifier as the application builds it: rules plus the bundled trained gates."""
+    return rules_classifier(notice_path).with_gates(bundled_gates())
+
+
+def gate_labels(records: Iterable[dict[str, Any]]) -> list[tuple[str, str, bool, bool]]:
+    """``(text, subject, is_accusation, is_out_of_scope)`` of labelled records: what the gates learn."""
+    return [
+        (r["text"], r.get("subject") or "", bool(r["accusation"]), r["problem"] == "out_of_scope")
+        for r in records
+    ]
+
+
+class HeldOut:
+    """Gates trained without one file at a time; every file's gate inputs are computed once."""
+
+    def __init__(self, classifier: Classifier, files: Iterable[str | Path]) -> None:
+        self.classifier = classifier
+        self._inputs: dict[Path, list[tuple[GateInput, bool, bool]]] = {
+            Path(path).resolve(): [
+                (classifier.gate_input(text, subject), acc, oos)
+                for text, subject, acc, oos in gate_labels(load_labelled(path))
+            ]
+            for path in files
+        }
+
+    def without(self, path: str | Path) -> Classifier:
+        """The classifier with gates trained on every file but ``path``."""
+        held = Path(path).resolve()
+        examples = [x for source, xs in self._inputs.items() if source != held for x in xs]
+        return self.classifier.with_gates(train_gates(examples))
 
 
 def evaluate(classifier: Classifier, records: Sequence[dict[str, Any]]) -> Figures:
@@ -170,18 +216,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", help="labelled JSON Lines files")
     parser.add_argument("--notice", default=str(DEFAULT_NOTICE), help="notice to build the catalogue from")
     parser.add_argument("--train", help="labelled file whose problem-labelled lines train the learned part")
+    gates = parser.add_mutually_exclusive_group()
+    gates.add_argument("--holdout", action="store_true",
+                       help="for each file, gates trained on every other file of tests/data (honest figures)")
+    gates.add_argument("--rules-only", action="store_true", help="no trained gates: the rules alone")
     parser.add_argument("--errors", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    classifier = default_classifier(args.notice)
+    classifier = rules_classifier(args.notice)
+    if not args.rules_only:
+        classifier = classifier.with_gates(bundled_gates())
     print(f"classifier built in {time.perf_counter() - start:.2f} s")
     if args.train:
         classifier = classifier.train(confirmed_examples(load_labelled(args.train)))
         print(f"trained on {classifier.naive_bayes.size if classifier.naive_bayes else 0} confirmed links")
+    held_out = HeldOut(classifier, training_files()) if args.holdout else None
     for path in args.files:
-        figures = evaluate(classifier, load_labelled(path))
-        print(report(Path(path).name, figures))
+        name = Path(path).name
+        if held_out is not None:
+            figures = evaluate(held_out.without(path), load_labelled(path))
+            name += " (held out: gates trained on the other files)"
+        else:
+            figures = evaluate(classifier, load_labelled(path))
+        print(report(name, figures))
         if args.errors:
             print("\n".join(f"    {e}" for e in figures.errors))
     return 0

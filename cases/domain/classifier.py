@@ -6,25 +6,41 @@ text (title, task headlines, measures) + the weights of the lexicon terms it con
 English and Shanghainese paraphrases) + a naive-Bayes posterior learned from links that staff
 confirmed (absent until :meth:`Classifier.train` is given some). Long messages that quote the notice
 are carried by BM25, short colloquial ones by the lexicon, the house vocabulary by the learned part.
+
+The accusation and out-of-scope flags come from hand-written rules and, when the classifier is given
+them, trained gates (:mod:`cases.domain.gates`, shipped in cases/data/): either can flag. A long
+message is classified on its beginning and end (``HEAD_CHARS``, ``TAIL_CHARS``), so the work per
+message is bounded whatever its length.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import math
+import copy
 import re
-import threading
-import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cases.domain import lexicon as default_lexicon
-from cases.domain.message_kind import check_accusation, message_kind
+from cases.domain.accusation import check_accusation
+from cases.domain.gates import GateInput, Gates, ScopeEvidence, train_gates
+from cases.domain.message_kind import message_kind
 from cases.domain.naive_bayes import NaiveBayes
+from cases.domain.textindex import Bm25, Segmenter, bigrams
 from cases.domain.textnorm import TermMatcher, normalise, parse_weighted
+from cases.domain.verdict import Classification, Suggestion, classify_jsonl_lines
+
+__all__ = [
+    "KINDS",
+    "CatalogueEntry",
+    "Classification",
+    "Classifier",
+    "Lexicon",
+    "Suggestion",
+    "classify_jsonl_lines",
+    "entries_from_notice",
+]
 
 KINDS = ("suggestion", "accusation", "claim", "enquiry", "out_of_scope")
 
@@ -50,6 +66,12 @@ OOS_RATIO = 0.8
 MIN_EVIDENCE = 0.3
 SINGLE_CHAR_WEIGHT = 0.3
 TOP_K = 3
+# Work per message is bounded: a longer text is classified on its beginning and its end. Labelled
+# messages run to a few hundred characters; a long letter says what it is about early on and often
+# sums up (or names who it accuses) at the end, while the middle mostly quotes the notice. Without the
+# bound segmentation and matching grow with the text (≈20 ms per 1,000 characters before).
+HEAD_CHARS = 1000
+TAIL_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -80,40 +102,6 @@ DEFAULT_LEXICON = Lexicon(
 )
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    """A suggested link: problem code, best task headline in it, score and the words behind it."""
-
-    problem: str
-    task: str
-    score: float
-    reason: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON form."""
-        return {"problem": self.problem, "task": self.task, "score": self.score, "reason": list(self.reason)}
-
-
-@dataclass(frozen=True)
-class Classification:
-    """The classifier's verdict on one message."""
-
-    suggestions: tuple[Suggestion, ...]
-    kind: str
-    accusation: bool
-    out_of_scope: bool
-
-    def as_dict(self, message_id: Any = None) -> dict[str, Any]:
-        """The JSON form (the ``flask cases classify --jsonl`` output line)."""
-        return {
-            "id": message_id,
-            "suggestions": [s.as_dict() for s in self.suggestions],
-            "kind": self.kind,
-            "accusation": self.accusation,
-            "out_of_scope": self.out_of_scope,
-        }
-
-
 def entries_from_notice(notice: Any) -> list[CatalogueEntry]:
     """Flatten a parsed notice (areas → problems → tasks) into catalogue entries."""
     return [
@@ -124,96 +112,29 @@ def entries_from_notice(notice: Any) -> list[CatalogueEntry]:
     ]
 
 
-# --- segmentation -----------------------------------------------------------------------------
+def _bounded(text: str) -> str:
+    """The part of a text that is classified: all of it, or its head and tail when it is long."""
+    if len(text) <= HEAD_CHARS + TAIL_CHARS:
+        return text
+    return f"{text[:HEAD_CHARS]}。{text[-TAIL_CHARS:]}"
 
-_TOKENIZERS: dict[frozenset[str], Any] = {}
-_TOKENIZER_LOCK = threading.Lock()
-_WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z][a-z'-]*|\d+(?:\.\d+)?")
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
 _QUOTED = re.compile(r"[《“\"]([^》”\"]{2,12})[》”\"]")
 
 
-def _import_jieba() -> Any:
-    # jieba 0.42 imports pkg_resources (deprecated, warns on recent setuptools) and has regexes
-    # with invalid escapes (DeprecationWarning/SyntaxWarning when compiled): not ours to fix, and
-    # they must not break a `-W error` test run.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.filterwarnings("ignore", message=".*pkg_resources.*")
-        import jieba
-    jieba.setLogLevel(logging.WARNING)  # it logs "Building prefix dict…" at DEBUG to stderr
-    return jieba
-
-
-def _tokenizer(words: frozenset[str]) -> Any:
-    """A private jieba tokenizer knowing ``words``; built once per word set (≈0.5 s) and kept."""
-    with _TOKENIZER_LOCK:
-        tokenizer = _TOKENIZERS.get(words)
-        if tokenizer is None:
-            jieba = _import_jieba()
-            tokenizer = jieba.Tokenizer()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ResourceWarning)
-                tokenizer.initialize()
-            for word in sorted(words):
-                tokenizer.add_word(word, freq=50_000)
-            if len(_TOKENIZERS) >= 4:  # a handful of catalogues at most; forget the oldest
-                _TOKENIZERS.pop(next(iter(_TOKENIZERS)))
-            _TOKENIZERS[words] = tokenizer
-        return tokenizer
-
-
-class _Segmenter:
-    def __init__(self, words: frozenset[str], stopwords: frozenset[str]) -> None:
-        self._tokenizer = _tokenizer(words)
-        self._stopwords = stopwords
-
-    def words(self, text: str) -> list[str]:
-        """Content words of normalised text, search-mode (核心区 also gives 核心)."""
-        out = []
-        for token in self._tokenizer.cut_for_search(text, HMM=False):
-            token = token.strip()
-            if not token or token in self._stopwords or not _WORD.fullmatch(token) or token.isdigit():
-                continue
-            out.append(token)
-        return out
-
-
-def _bigrams(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
-    """Character bigrams of the CJK runs: lets the learned part pick up words jieba splits.
-
-    A bigram that is a stopword or holds a one-character stopword (的, 了, 个 …) is noise and dropped.
-    """
-    grams = (run[i : i + 2] for run in _CJK.findall(text) for i in range(len(run) - 1))
-    return [g for g in grams if g not in stopwords and g[0] not in stopwords and g[1] not in stopwords]
-
-
-# --- BM25 -------------------------------------------------------------------------------------
-
-
-class _Bm25:
-    def __init__(self, docs: Sequence[Counter[str]], k1: float = 1.2, b: float = 0.75) -> None:
-        self.docs = list(docs)
-        self.k1, self.b = k1, b
-        n = len(self.docs)
-        self.avg_len = sum(sum(d.values()) for d in self.docs) / max(n, 1)
-        df: Counter[str] = Counter()
-        for doc in self.docs:
-            df.update(doc.keys())
-        # The "+1" form of IDF never goes negative, so a word in every document merely counts ~0.
-        self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
-        self.lengths = [sum(d.values()) for d in self.docs]
-
-    def term_score(self, i: int, word: str) -> float:
-        tf = self.docs[i].get(word, 0)
-        if not tf:
-            return 0.0
-        norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avg_len)
-        return self.idf[word] * tf * (self.k1 + 1) / (tf + norm)
-
-
 # --- the classifier ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """One message worked through: its query, lexicon hits, learned part, ranking and gate input."""
+
+    query: dict[str, float]
+    hits: list[str]
+    features: list[str]
+    posterior: dict[str, float]
+    ranked: list[tuple[float, int, str]]  # (score, -index, code), best first
+    gate: GateInput
 
 
 @dataclass
@@ -233,12 +154,14 @@ class Classifier:
         entries: Sequence[CatalogueEntry],
         lexicon: Lexicon = DEFAULT_LEXICON,
         naive_bayes: NaiveBayes | None = None,
+        gates: Gates | None = None,
     ) -> None:
         if not entries:
             raise ValueError("the catalogue is empty")
         self.entries = tuple(entries)
         self.lexicon = lexicon
         self.naive_bayes = naive_bayes
+        self.gates = gates
         self._problems: dict[str, _Problem] = {}
         for entry in self.entries:
             code = entry.problem_code
@@ -264,21 +187,44 @@ class Classifier:
         user_words = {t for t in all_terms if not t.isascii()}
         for entry in self.entries:  # quoted names and document titles of the notice: 《…》 “…”
             user_words.update(_QUOTED.findall(normalise(entry.task_text)))
-        self._segmenter = _Segmenter(frozenset(user_words), lexicon.stopwords)
+        self._segmenter = Segmenter(frozenset(user_words), lexicon.stopwords)
         self._codes = list(self._problems)
-        self._problem_bm25 = _Bm25([self._doc(code) for code in self._codes])
-        self._task_bm25 = _Bm25(
+        self._problem_bm25 = Bm25([self._doc(code) for code in self._codes])
+        self._task_bm25 = Bm25(
             [Counter(self._words(e.task_headline) * 2 + self._words(e.task_text)) for e in self.entries]
         )
-        self._bigram_bm25 = _Bm25([self._bigram_doc(code) for code in self._codes])
+        self._bigram_bm25 = Bm25([self._bigram_doc(code) for code in self._codes])
         self._task_rows = {
             code: [i for i, e in enumerate(self.entries) if e.problem_code == code] for code in self._codes
         }
+        # lexicon term → ((problem index, weight), …): a hit adds its weight to those problems.
+        term_problems: dict[str, list[tuple[int, float]]] = {}
+        for i, code in enumerate(self._codes):
+            for term, weight in self._problems[code].terms.items():
+                term_problems.setdefault(term, []).append((i, weight))
+        self._term_problems = {term: tuple(rows) for term, rows in term_problems.items()}
 
     @classmethod
-    def from_notice(cls, notice: Any, lexicon: Lexicon = DEFAULT_LEXICON) -> Classifier:
+    def from_notice(
+        cls, notice: Any, lexicon: Lexicon = DEFAULT_LEXICON, gates: Gates | None = None
+    ) -> Classifier:
         """A classifier for a parsed notice."""
-        return cls(entries_from_notice(notice), lexicon)
+        return cls(entries_from_notice(notice), lexicon, gates=gates)
+
+    def _derived(self, naive_bayes: NaiveBayes | None, gates: Gates | None) -> Classifier:
+        # The catalogue index (segmenter, BM25 tables) depends only on the entries and the lexicon:
+        # share it rather than build it again.
+        clone = copy.copy(self)
+        clone.naive_bayes, clone.gates = naive_bayes, gates
+        return clone
+
+    def with_model(self, naive_bayes: NaiveBayes | None) -> Classifier:
+        """The same classifier with another learned part (e.g. the newest stored model)."""
+        return self._derived(naive_bayes, self.gates)
+
+    def with_gates(self, gates: Gates | None) -> Classifier:
+        """The same classifier with other accusation and out-of-scope gates (None: rules only)."""
+        return self._derived(self.naive_bayes, gates)
 
     def _words(self, text: str) -> list[str]:
         return self._segmenter.words(normalise(text))
@@ -294,76 +240,97 @@ class Classifier:
         """The problem's character bigrams: its notice text, and its lexicon terms by weight."""
         entries = [e for e in self.entries if e.problem_code == code]
         stop = self.lexicon.stopwords
-        grams = _bigrams(normalise(entries[0].problem_title), stop) * 2
+        grams = bigrams(normalise(entries[0].problem_title), stop) * 2
         for entry in entries:
-            grams += _bigrams(normalise(entry.task_headline), stop) * 2
-            grams += _bigrams(normalise(entry.task_text), stop)
+            grams += bigrams(normalise(entry.task_headline), stop) * 2
+            grams += bigrams(normalise(entry.task_text), stop)
         for term, weight in self._problems[code].terms.items():
-            grams += _bigrams(term, stop) * max(1, round(weight))
+            grams += bigrams(term, stop) * max(1, round(weight))
         return Counter(grams)
 
     def features(self, text: str) -> list[str]:
         """The learned part's features of a message: its words and CJK character bigrams."""
         flat = normalise(text)
-        return self._segmenter.words(flat) + _bigrams(flat, self.lexicon.stopwords)
+        return self._segmenter.words(flat) + bigrams(flat, self.lexicon.stopwords)
 
     def train(self, confirmed: Iterable[tuple[str, str]]) -> Classifier:
         """A new classifier that also learns from confirmed ``(text, problem_code)`` links."""
         examples = [(self.features(text), code) for text, code in confirmed if code in self._problems]
-        learned = NaiveBayes.fit(examples, self._codes) if examples else None
-        return Classifier(self.entries, self.lexicon, learned)
+        return self.with_model(NaiveBayes.fit(examples, self._codes) if examples else None)
+
+    def train_gates(self, labelled: Iterable[tuple[str, str, bool, bool]]) -> Classifier:
+        """A new classifier whose gates learn from ``(text, subject, is_accusation, is_out_of_scope)``."""
+        examples = [(self.gate_input(text, subject), acc, oos) for text, subject, acc, oos in labelled]
+        return self.with_gates(train_gates(examples))
+
+    def gate_input(self, text: str, subject: str = "") -> GateInput:
+        """What the accusation and out-of-scope gates see of a message (used to train them)."""
+        return self._analyse(text, subject).gate
 
     def classify(self, text: str, subject: str = "") -> Classification:
         """Suggestions (best 3 problems), kind, accusation and out-of-scope flags for a message."""
-        flat = normalise(f"{subject}。{text}" if subject else text)
+        analysis = self._analyse(text, subject)
+        gate = analysis.gate
+        suggestions = tuple(
+            self._suggestion(code, score, analysis) for score, _, code in analysis.ranked[:TOP_K]
+        )
+        if self.gates is None:  # rules only
+            accusation, out_of_scope = gate.accusation.accusation, gate.scope.rule
+        else:
+            accusation, out_of_scope = self.gates.is_accusation(gate), self.gates.is_out_of_scope(gate)
+        kind = message_kind(gate.text, accusation=accusation, out_of_scope=out_of_scope)
+        return Classification(suggestions, kind, accusation, out_of_scope)
+
+    def _analyse(self, text: str, subject: str) -> _Analysis:
+        """Scores of every problem and the evidence on scope and accusation."""
+        flat = normalise(_bounded(f"{subject}。{text}" if subject else text))
         words = self._segmenter.words(flat)
         query = {w: (SINGLE_CHAR_WEIGHT if len(w) == 1 else 1.0) for w in words}
         hits = list(dict.fromkeys(self._lexicon_matcher.find(flat)))
-        grams = _bigrams(flat, self.lexicon.stopwords)
+        grams = bigrams(flat, self.lexicon.stopwords)
         features = words + grams
         posterior = self._posterior(features)
-        gram_query = set(grams)
 
-        scored = []
-        unlearned_top = 0.0  # best score without the learned part, for the out-of-scope hint
-        backoff_top = 0.0
+        bm25 = self._problem_bm25.scores(query)
+        backoff = self._bigram_bm25.scores(set(grams))
+        lexicon = [0.0] * len(self._codes)
+        for term in hits:
+            for i, weight in self._term_problems.get(term, ()):
+                lexicon[i] += weight
+        ranked = []
         for i, code in enumerate(self._codes):
-            problem = self._problems[code]
-            contributions = {w: q * self._problem_bm25.term_score(i, w) for w, q in query.items()}
-            bm25 = sum(contributions.values())
-            lex = {t: problem.terms[t] for t in hits if t in problem.terms}
-            unlearned = W_BM25 * bm25 + W_LEXICON * sum(lex.values())
-            # The backoff ranks but is no evidence of scope: any text shares some bigrams.
-            unlearned_top = max(unlearned_top, unlearned)
-            backoff = sum(self._bigram_bm25.term_score(i, g) for g in gram_query)
-            backoff_top = max(backoff_top, W_BIGRAM * backoff)
-            score = unlearned + W_BIGRAM * backoff + posterior.get(code, 0.0)
-            scored.append((score, -i, code, contributions, lex))
-        scored.sort(reverse=True)
-
-        suggestions = tuple(
-            Suggestion(
-                code,
-                self._best_task(code, query, lex),
-                round(score, 3),
-                _reason(lex, contributions, self._learned(features, code, posterior)),
-            )
-            for score, _, code, contributions, lex in scored[:TOP_K]
-        )
+            score = W_BM25 * bm25[i] + W_LEXICON * lexicon[i] + W_BIGRAM * backoff[i]
+            ranked.append((score + posterior.get(code, 0.0), -i, code))
+        ranked.sort(reverse=True)
+        # Best score without the learned part, for the out-of-scope hint. The backoff ranks but is
+        # no evidence of scope: any text shares some bigrams.
+        unlearned_top = max(W_BM25 * b + W_LEXICON * x for b, x in zip(bm25, lexicon, strict=True))
+        backoff_top = W_BIGRAM * max(backoff)
         general = sum(self._general.terms[t] for t in dict.fromkeys(self._general.find(flat)))
         outside = sum(self._out_of_scope.terms[t] for t in dict.fromkeys(self._out_of_scope.find(flat)))
         # The learned part is trained on in-scope links alone, so its posterior always favours some
         # problem; it counts as in-scope evidence only through words it has learned to be typical
         # of the top problem (a new nickname for a building), not through its mere preference.
         inside = unlearned_top + general
-        if suggestions and self._learned(features, suggestions[0].problem, posterior):
-            inside += posterior.get(suggestions[0].problem, 0.0)
-        out_of_scope = (outside > 0 and outside >= OOS_RATIO * inside) or (
+        top = ranked[0][2]
+        if self._learned(features, top, posterior):
+            inside += posterior.get(top, 0.0)
+        rule = (outside > 0 and outside >= OOS_RATIO * inside) or (
             inside < MIN_EVIDENCE and backoff_top < BACKOFF_EVIDENCE
         )
-        accusation = check_accusation(flat).accusation
-        kind = message_kind(flat, accusation=accusation, out_of_scope=out_of_scope)
-        return Classification(suggestions, kind, accusation, out_of_scope)
+        gate = GateInput(
+            flat, tuple(words), check_accusation(flat), ScopeEvidence(inside, outside, backoff_top, rule)
+        )
+        return _Analysis(query, hits, features, posterior, ranked, gate)
+
+    def _suggestion(self, code: str, score: float, analysis: _Analysis) -> Suggestion:
+        """One suggestion with its best task and the words behind it (only for the top three)."""
+        i = self._codes.index(code)
+        problem = self._problems[code]
+        contributions = {w: q * self._problem_bm25.term_score(i, w) for w, q in analysis.query.items()}
+        lex = {t: problem.terms[t] for t in analysis.hits if t in problem.terms}
+        reason = _reason(lex, contributions, self._learned(analysis.features, code, analysis.posterior))
+        return Suggestion(code, self._best_task(code, analysis.query, lex), round(score, 3), reason)
 
     def _posterior(self, features: list[str]) -> dict[str, float]:
         if self.naive_bayes is None:
@@ -380,9 +347,10 @@ class Classifier:
     def _best_task(self, code: str, query: dict[str, float], lex: dict[str, float]) -> str:
         rows = self._task_rows[code]
         task_terms = self._problems[code].task_terms
+        task_scores = self._task_bm25.scores(query)
         best, best_score = rows[0], -1.0
         for position, row in enumerate(rows):
-            score = sum(q * self._task_bm25.term_score(row, w) for w, q in query.items())
+            score = task_scores[row]
             score += sum(weight for term, weight in lex.items() if task_terms.get(term) == position)
             if score > best_score:
                 best, best_score = row, score
@@ -404,24 +372,3 @@ def _reason(
         if term not in out:
             out.append(term)
     return tuple(out[:limit])
-
-
-def classify_jsonl_lines(lines: Iterable[str], classifier: Classifier) -> Iterator[dict[str, Any]]:
-    """Classify JSON Lines ({"id", "text", "subject"?}); yield one output dict per message.
-
-    Blank lines are skipped; a line that is not a JSON object with a string "text" yields
-    ``{"line": n, "error": "…"}`` instead, so one bad line does not stop a batch.
-    """
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield {"line": number, "error": f"invalid JSON: {error.msg}"}
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield {"line": number, "error": 'expected an object with a string "text"'}
-            continue
-        subject = record.get("subject") if isinstance(record.get("subject"), str) else ""
-        yield classifier.classify(record["text"], subject).as_dict(record.get("id"))

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 ALPHA = 0.5  # additive smoothing of the overall feature distribution
 # Each class's distribution is smoothed towards the overall one with this many pseudo-features, so
@@ -47,31 +48,46 @@ class NaiveBayes:
         totals = {c: sum(feature_counts[c].values()) for c in known}
         return cls(known, class_counts, feature_counts, totals, vocabulary, size)
 
+    @cached_property
+    def _feature_totals(self) -> dict[str, int]:
+        """How often each feature was seen over all classes (computed once, on first use)."""
+        totals: Counter[str] = Counter()
+        for counts in self.feature_counts.values():
+            totals.update(counts)
+        return dict(totals)
+
+    @cached_property
+    def _overall_denominator(self) -> float:
+        return sum(self.totals.values()) + ALPHA * (len(self.vocabulary) + 1)
+
     def posterior(self, features: Sequence[str]) -> dict[str, float]:
         """P(class | features); features never seen in training are ignored (they say nothing)."""
-        seen = [f for f in features if f in self.vocabulary]
+        seen = Counter(f for f in features if f in self.vocabulary)
         if not seen or not self.size:
             return {}
-        logs = {}
-        for c in self.classes:
-            # Prior smoothed by one, so classes nobody confirmed yet stay possible.
-            log_p = math.log((self.class_counts[c] + 1) / (self.size + len(self.classes)))
-            for f in seen:
-                log_p += math.log(self._likelihood(f, c))
-            logs[c] = log_p
+        # Prior smoothed by one, so classes nobody confirmed yet stay possible.
+        n = self.size + len(self.classes)
+        logs = {c: math.log((self.class_counts[c] + 1) / n) for c in self.classes}
+        for feature, repeats in seen.items():  # each distinct feature once, weighted by its count
+            overall = self._overall(feature)
+            for c in self.classes:
+                likelihood = (self.feature_counts[c].get(feature, 0) + PRIOR_STRENGTH * overall) / (
+                    self.totals[c] + PRIOR_STRENGTH
+                )
+                logs[c] += repeats * math.log(likelihood)
         # Naive Bayes multiplies dozens of dependent likelihoods and so claims near-certainty; dividing
         # the log-odds by sqrt(#features) gives posteriors that can be mixed with other scores.
-        temperature = math.sqrt(len(seen))
+        temperature = math.sqrt(sum(seen.values()))
         top = max(logs.values())
         exp = {c: math.exp((lp - top) / temperature) for c, lp in logs.items()}
         total = sum(exp.values())
         return {c: e / total for c, e in exp.items()}
 
+    def _overall(self, feature: str) -> float:
+        return (self._feature_totals.get(feature, 0) + ALPHA) / self._overall_denominator
+
     def _likelihood(self, feature: str, label: str) -> float:
-        overall = (sum(self.feature_counts[c].get(feature, 0) for c in self.classes) + ALPHA) / (
-            sum(self.totals.values()) + ALPHA * (len(self.vocabulary) + 1)
-        )
-        return (self.feature_counts[label].get(feature, 0) + PRIOR_STRENGTH * overall) / (
+        return (self.feature_counts[label].get(feature, 0) + PRIOR_STRENGTH * self._overall(feature)) / (
             self.totals[label] + PRIOR_STRENGTH
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func
 
+from cases.classifier_data import bundled_gates
 from cases.domain.catalogue_parser import parse_notice
 from cases.domain.classifier import Classification, Classifier
 from cases.domain.naive_bayes import NaiveBayes
@@ -33,7 +34,7 @@ def _base_classifier(plan_id: int) -> Classifier:
         source = db.session.scalar(
             db.select(RectificationPlan.source_text).where(RectificationPlan.id == plan_id)
         )
-        _CACHE[key] = Classifier.from_notice(parse_notice(source or ""))
+        _CACHE[key] = Classifier.from_notice(parse_notice(source or ""), gates=bundled_gates())
     return _CACHE[key]
 
 
@@ -94,7 +95,7 @@ def current_classifier() -> Classifier | None:
             else:
                 model = db.session.get(ClassifierModel, model_id)
                 assert model is not None
-                cached = Classifier(base.entries, base.lexicon, model_from_json(model.model))
+                cached = base.with_model(model_from_json(model.model))
             if len(_CACHE) > 4:  # old models are never asked for again
                 _CACHE.clear()
                 _CACHE[(plan_id, None)] = base

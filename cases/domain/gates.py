@@ -1,0 +1,185 @@
+"""Learned second opinions on the two flags: is the message an accusation, is it out of scope.
+
+Each flag has its hand-written rules (:mod:`cases.domain.accusation`, the out-of-scope evidence of
+:mod:`cases.domain.classifier`) and a logistic regression trained on labelled messages; a message is
+flagged when either says so. The rules see the structures we know; the model learns the wording
+of the labelled sets, and it generalises because its features are built the same way:
+
+* accusation — character bigrams and trigrams, jieba words and English words of the text, plus the
+  same character unigrams and bigrams *crossed with an identifiable target*: they only fire when the
+  rules found a named person or unit (王科长, 施某, 那个副处长, 鑫泰置业). So the model learns which
+  words, said of someone identifiable, are wrongdoing (截留, 克扣, 拍板 …) rather than which words
+  occur in accusations in general, which are also the words of general complaints about graft.
+* out of scope — the rules' evidence (in-scope score, out-of-scope terms, their ratio) in bins, plus
+  the text's character n-grams and words, and the n-grams crossed with *weak in-scope evidence*, so
+  that it learns what everyday matters sound like when nothing ties them to the rectification.
+
+Sealing a message costs an inspector a look; a missed accusation can reach the accused department,
+so the accusation model weighs a missed positive more and its threshold is below one half.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cases.domain.accusation import AccusationCheck
+from cases.domain.logistic import LogisticModel
+
+FORMAT = "hqcbd-gates/1"
+# Flag when P(positive) reaches these (chosen by leave-one-file-out validation, see bench/). When the
+# rules found no wrongdoing word at all, the model alone must be sure: it has seen few messages that
+# name an official without accusing them (王主任去年调走了), and learns that a name is suspicious.
+ACCUSATION_THRESHOLD = 0.4
+ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.7
+SCOPE_THRESHOLD = 0.5
+# How identifiable a target must be (rule score, 0 … 1) for the crossed features to fire: 0.7 takes
+# named companies (鑫泰置业) and people known by their unit (服务中心的人), not "officials".
+CROSS_TARGET = 0.7
+# In-scope evidence below which the out-of-scope model's crossed features fire.
+WEAK_SCOPE = 2.0
+TRAINING = {
+    "accusation": {"epochs": 10, "rate": 0.3, "l2": 1e-4, "positive_weight": 2.0, "min_count": 3},
+    "out_of_scope": {"epochs": 10, "rate": 0.3, "l2": 1e-4, "positive_weight": 1.5, "min_count": 3},
+}
+
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class ScopeEvidence:
+    """What the rules know about scope: evidence for and against, and their own verdict."""
+
+    inside: float  # best catalogue + lexicon score, plus the general rectification words
+    outside: float  # weight of the out-of-scope terms found
+    backoff: float  # best character-bigram backoff score (typos, unknown words)
+    rule: bool
+
+
+@dataclass(frozen=True)
+class GateInput:
+    """Everything the gates look at for one message (normalised text, words, rule evidence)."""
+
+    text: str
+    words: tuple[str, ...]
+    accusation: AccusationCheck
+    scope: ScopeEvidence
+
+
+def _grams(text: str, sizes: Sequence[int]) -> set[str]:
+    """Character n-grams of the CJK runs and the English words (with their pairs)."""
+    grams = {run[i : i + n] for run in _CJK.findall(text) for n in sizes for i in range(len(run) - n + 1)}
+    words = _ASCII_WORD.findall(text)
+    grams.update(words)
+    grams.update(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    return grams
+
+
+def _unit(prefix: str, names: set[str], out: dict[str, float]) -> None:
+    """Add ``names`` with one weight that makes the group's length one (long texts weigh alike)."""
+    if names:
+        value = 1.0 / math.sqrt(len(names))
+        for name in names:
+            out[prefix + name] = value
+
+
+def accusation_features(inp: GateInput) -> dict[str, float]:
+    """Features of the accusation model: text n-grams, and n-grams crossed with a named target."""
+    out: dict[str, float] = {}
+    _unit("c", _grams(inp.text, (2, 3)) | {f"w{w}" for w in inp.words}, out)
+    if inp.accusation.target_score >= CROSS_TARGET:
+        _unit("t", _grams(inp.text, (1, 2)), out)
+    return out
+
+
+def _bins(name: str, value: float, edges: Sequence[float], out: dict[str, float]) -> None:
+    for edge in edges:
+        if value >= edge:
+            out[f"{name}>={edge}"] = 1.0
+
+
+def scope_features(inp: GateInput) -> dict[str, float]:
+    """Features of the out-of-scope model: the rules' evidence in bins, text n-grams, crossed n-grams."""
+    scope = inp.scope
+    out: dict[str, float] = {}
+    _unit("c", _grams(inp.text, (1, 2, 3)) | {f"w{w}" for w in inp.words}, out)
+    if scope.inside < WEAK_SCOPE:
+        _unit("l", _grams(inp.text, (1, 2)), out)
+    _bins("in", scope.inside, (0.3, 1.0, 2.0, 4.0, 8.0), out)
+    _bins("out", scope.outside, (0.5, 1.0, 2.0, 3.0, 5.0), out)
+    _bins("ratio", scope.outside / max(scope.inside, 0.1), (0.25, 0.5, 0.8, 1.5, 3.0), out)
+    _bins("backoff", scope.backoff, (0.5, 1.0, 2.0), out)
+    if scope.rule:
+        out["rule"] = 1.0
+    return out
+
+
+@dataclass(frozen=True)
+class Gates:
+    """The two trained models and their thresholds."""
+
+    accusation: LogisticModel
+    out_of_scope: LogisticModel
+    accusation_threshold: float = ACCUSATION_THRESHOLD
+    accusation_threshold_no_wrongdoing: float = ACCUSATION_THRESHOLD_NO_WRONGDOING
+    scope_threshold: float = SCOPE_THRESHOLD
+
+    def accusation_probability(self, inp: GateInput) -> float:
+        """The model's P(accusation) for a message."""
+        return self.accusation.probability(accusation_features(inp))
+
+    def scope_probability(self, inp: GateInput) -> float:
+        """The model's P(out of scope) for a message."""
+        return self.out_of_scope.probability(scope_features(inp))
+
+    def is_accusation(self, inp: GateInput) -> bool:
+        """The rules or the model take the message for an accusation."""
+        if inp.accusation.accusation:
+            return True
+        if inp.accusation.wrongdoing_score > 0:
+            return self.accusation_probability(inp) >= self.accusation_threshold
+        return self.accusation_probability(inp) >= self.accusation_threshold_no_wrongdoing
+
+    def is_out_of_scope(self, inp: GateInput) -> bool:
+        """The rules or the model take the message for out of scope."""
+        return inp.scope.rule or self.scope_probability(inp) >= self.scope_threshold
+
+    def as_json(self) -> dict[str, Any]:
+        """The models as JSON (what bench/train_gates.py writes to cases/data/)."""
+        return {
+            "format": FORMAT,
+            "accusation": {
+                **self.accusation.as_json(),
+                "threshold": self.accusation_threshold,
+                "threshold_no_wrongdoing": self.accusation_threshold_no_wrongdoing,
+            },
+            "out_of_scope": {**self.out_of_scope.as_json(), "threshold": self.scope_threshold},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Gates:
+        """The models back from :meth:`as_json`."""
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} file")
+        return cls(
+            LogisticModel.from_json(data["accusation"]),
+            LogisticModel.from_json(data["out_of_scope"]),
+            float(data["accusation"]["threshold"]),
+            float(data["accusation"]["threshold_no_wrongdoing"]),
+            float(data["out_of_scope"]["threshold"]),
+        )
+
+
+def train_gates(examples: Sequence[tuple[GateInput, bool, bool]]) -> Gates:
+    """Train both models on ``(input, is_accusation, is_out_of_scope)`` triples."""
+    accusation = LogisticModel.fit(
+        [(accusation_features(inp), acc) for inp, acc, _ in examples], **TRAINING["accusation"]
+    )
+    out_of_scope = LogisticModel.fit(
+        [(scope_features(inp), oos) for inp, _, oos in examples], **TRAINING["out_of_scope"]
+    )
+    return Gates(accusation, out_of_scope)

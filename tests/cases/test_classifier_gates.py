@@ -1,0 +1,247 @@
+"""The classifier's newer parts: trained gates (logistic regression), the wider accusation and
+out-of-scope rules, the trie matcher, precomputed BM25 and the bound on work per message.
+
+Pure Python, no database. The targets on held-out figures are in test_classifier.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import time
+from collections import Counter
+
+import pytest
+
+from bench.classifier_eval import default_classifier, load_labelled, rules_classifier, training_files
+from bench.train_gates import train
+from cases.classifier_data import bundled_gates
+from cases.domain.accusation import check_accusation
+from cases.domain.classifier import HEAD_CHARS, TAIL_CHARS, Classifier
+from cases.domain.gates import FORMAT, Gates, accusation_features, scope_features
+from cases.domain.logistic import LogisticModel
+from cases.domain.textindex import Bm25
+from cases.domain.textnorm import TermMatcher, normalise
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    """The classifier as the application builds it (bundled gates)."""
+    return default_classifier()
+
+
+# --- logistic regression ------------------------------------------------------------------------
+
+
+def _toy() -> list[tuple[dict[str, float], bool]]:
+    rnd = random.Random(1)
+    rows = []
+    for _ in range(200):
+        good = rnd.random() < 0.5
+        features = {"noise": rnd.random(), ("good" if good else "bad"): 1.0}
+        rows.append((features, good))
+    return rows
+
+
+def test_logistic_regression_learns_a_separable_problem() -> None:
+    model = LogisticModel.fit(_toy())
+    assert model.probability({"good": 1.0}) > 0.9 > 0.1 > model.probability({"bad": 1.0})
+    assert model.probability({}) == pytest.approx(1 / (1 + math.exp(-model.bias)))
+
+
+def test_logistic_regression_is_deterministic_and_weighs_positives() -> None:
+    assert LogisticModel.fit(_toy()) == LogisticModel.fit(_toy())
+    plain = LogisticModel.fit(_toy(), epochs=2)
+    leaning = LogisticModel.fit(_toy(), epochs=2, positive_weight=3.0)
+    assert leaning.probability({"noise": 0.5}) > plain.probability({"noise": 0.5})
+
+
+def test_rare_features_are_dropped_and_json_round_trips() -> None:
+    rows = [*_toy(), ({"once": 1.0}, True)]
+    model = LogisticModel.fit(rows, min_count=2)
+    assert "once" not in model.weights and "good" in model.weights
+    again = LogisticModel.from_json(json.loads(json.dumps(model.as_json())))
+    assert again.probability({"good": 1.0}) == pytest.approx(model.probability({"good": 1.0}), abs=1e-3)
+
+
+# --- gates --------------------------------------------------------------------------------------
+
+
+def test_either_the_rules_or_the_model_flags(classifier: Classifier) -> None:
+    silent = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0))
+    eager = Gates(LogisticModel({}, 30.0), LogisticModel({}, 30.0))
+    rule_flagged = classifier.gate_input("举报王科长受贿")
+    neither = classifier.gate_input("那几栋楼一直空着")
+    assert silent.is_accusation(rule_flagged) and not silent.is_accusation(neither)
+    assert eager.is_accusation(neither) and eager.is_out_of_scope(neither)
+    assert silent.is_out_of_scope(classifier.gate_input("楼上装修太吵了"))
+    assert not silent.is_out_of_scope(neither)
+
+
+def test_the_model_alone_must_be_surer_without_a_wrongdoing_word(classifier: Classifier) -> None:
+    # P = 0.6 from the bias: enough beside a wrongdoing word, not on a name alone.
+    gates = Gates(LogisticModel({}, math.log(0.6 / 0.4)), LogisticModel({}, -30.0))
+    with_word = classifier.gate_input("服务中心的人扣下了我们两成补贴")
+    name_only = classifier.gate_input("管委会的张主任去年调走了")
+    assert not with_word.accusation.accusation and with_word.accusation.wrongdoing_score > 0
+    assert name_only.accusation.wrongdoing_score == 0
+    assert gates.is_accusation(with_word) and not gates.is_accusation(name_only)
+
+
+def test_crossed_features_fire_only_with_an_identifiable_target(classifier: Classifier) -> None:
+    named = accusation_features(classifier.gate_input("驿站负责人施某截留了补贴"))
+    vague = accusation_features(classifier.gate_input("建议严查截留补贴的行为"))
+    assert any(f.startswith("t") for f in named) and not any(f.startswith("t") for f in vague)
+    assert "tc截留" not in named and "t截留" in named and "c截留" in vague
+    weak = scope_features(classifier.gate_input("驾照到期换证在哪里办"))
+    assert any(f.startswith("l") for f in weak) and "rule" in weak
+
+
+def test_gates_json_round_trips_and_is_checked(classifier: Classifier) -> None:
+    gates = bundled_gates()
+    again = Gates.from_json(json.loads(json.dumps(gates.as_json())))
+    inp = classifier.gate_input("招商处的刘某收了企业两条烟")
+    assert again.accusation_probability(inp) == pytest.approx(gates.accusation_probability(inp))
+    assert gates.as_json()["format"] == FORMAT
+    with pytest.raises(ValueError):
+        Gates.from_json({"format": "something else"})
+
+
+def test_bundled_gates_are_what_the_labelled_files_train() -> None:
+    shipped, fresh = bundled_gates(), train(training_files())
+    for name in ("accusation", "out_of_scope"):
+        old, new = getattr(shipped, name), getattr(fresh, name)
+        assert old.bias == pytest.approx(new.bias, abs=1e-3), "run bench/train_gates.py"
+        big = {f for f, w in new.weights.items() if abs(w) > 1e-3}
+        assert big <= set(old.weights), "run bench/train_gates.py"
+        assert max(abs(old.weights[f] - new.weights[f]) for f in big) < 1e-3, "run bench/train_gates.py"
+
+
+def test_derived_classifiers_share_the_index_and_keep_the_other_part(classifier: Classifier) -> None:
+    rules = classifier.with_gates(None)
+    assert rules.gates is None and classifier.gates is not None
+    assert rules._segmenter is classifier._segmenter  # noqa: SLF001 - built once, shared
+    trained = classifier.train([("蘑菇亭一直黑着", "1.4")])
+    assert trained.gates is classifier.gates and trained.naive_bayes is not None
+    assert trained.with_model(None).naive_bayes is None
+
+
+# --- accusations the wider rules and the gates catch ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "进博驿站负责人施某截留了志愿者补贴",  # withheld funds
+        "综合处处长的外甥面试倒数也被录了，第一名被刷了",  # hiring out of turn
+        "那个副处长用三折的价格买了开发商的房子",  # buying far below the price
+        "建设处处长一个人就拍板，会议纪要都是事后补的",  # one-man rule
+        "听说名额被管委会的黄某拿出去卖，一个十几万",  # selling places
+        "鑫泰置业骗取扶持资金，数据是做出来的",  # a named company's fraud
+        "人才办姓吴的科员让我们把补贴的一半返给他",  # a cut handed back
+        "管委會的許主任收了開發商一套房，容積率就批下來了",  # traditional characters
+        "阿拉晓得规划科额小张，伊帮开发商改图纸，拿了交关铜钿",  # Shanghainese
+        "Ms. Huang at the service centre uses her position to get listings from developers.",
+    ],
+)
+def test_wider_rules_catch_more_kinds_of_wrongdoing(text: str) -> None:
+    assert check_accusation(normalise(text)).accusation, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "听说管委会里有人在外面兼职拿钱，但是不知道是谁",  # nobody identifiable
+        "我是一家施工单位的负责人，工程款一直拖着，找哪个部门？",  # the writer's own role
+        "我们公司的顾问是前管委会工作人员，这样合规吗？",
+        "去哪里刻公司的公章？新注册的企业",
+        "华信科技今年搬进了核心区的写字楼，希望多一些这样的企业",  # a named company, no wrongdoing
+        "建议公开专项资金的评审名单，防止暗箱操作",
+        "感谢产业处王处长帮我们对接了银行，贷款很快批了",
+        "材料不够也没关系，可以后补吗？",
+    ],
+)
+def test_hard_negatives_stay_unsealed(classifier: Classifier, text: str) -> None:
+    assert not classifier.classify(text).accusation, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "💰💰兼职刷单日赚500+ 加V:xxxx 💰💰",
+        "被拍了违章,那个路口的摄像头是不是有问题?我明明没压线",
+        "請問在虹橋這邊哪裡可以辦港澳通行證?",
+        "Where can I renew my residence permit near Hongqiao?",
+        "您好,我目前不在办公室,将于下周一返回,紧急事务请联系我的同事。",
+        "在虹桥天地买的衣服有质量问题,商家不给退",
+        "房东不退押金还扣了我一千块清洁费",
+    ],
+)
+def test_other_authorities_matters_and_spam_are_out_of_scope(classifier: Classifier, text: str) -> None:
+    assert classifier.classify(text).out_of_scope, text
+
+
+# --- the machinery: trie matcher, BM25 tables, bounded work ----------------------------------------
+
+
+def test_trie_matcher_finds_leftmost_longest_terms() -> None:
+    matcher = TermMatcher({"绿地": 1, "公共绿地": 2, "park": 1, "parking": 1, "vacan*": 1, "500强": 1})
+    assert matcher.find("公共绿地和绿地") == ["公共绿地", "绿地"]
+    assert matcher.find("parks, parking lots, a parkway, spark") == ["park", "parking"]
+    assert matcher.find("vacancy 500强企业") == ["vacan*", "500强"]
+    assert TermMatcher({}).find("anything") == []
+
+
+def test_trie_matcher_matches_like_a_flat_alternation() -> None:
+    terms = {t: 1.0 for t in ("空置", "空置率", "空关", "office", "office_tower*".replace("_", " "), "tower")}
+    parts = []
+    for term in sorted(terms, key=lambda t: (-len(t), t)):
+        if term.isascii():
+            tail = r"[a-z]*" if term.endswith("*") else r"(?:s|es)?(?![a-z])"
+            parts.append(rf"(?<![a-z]){re.escape(term.rstrip('*'))}{tail}")
+        else:
+            parts.append(re.escape(term))
+    flat = re.compile("|".join(parts))
+    texts = [normalise(r["text"]) for r in load_labelled(training_files()[0])]
+    texts += ["空置率空关空置 office towers, officers, tower", "空置空置率"]
+    matcher = TermMatcher(terms)
+    for text in texts:
+        assert [m.group(0) for m in matcher._pattern.finditer(text)] == flat.findall(text)  # noqa: SLF001
+
+
+def test_bm25_tables_hold_the_formula() -> None:
+    docs = [Counter({"楼宇": 3, "空置": 1}), Counter({"绿地": 2}), Counter({"楼宇": 1, "绿地": 1, "党建": 4})]
+    bm25 = Bm25(docs)
+    avg = sum(sum(d.values()) for d in docs) / 3
+    for i, doc in enumerate(docs):
+        for word, tf in doc.items():
+            df = sum(word in d for d in docs)
+            idf = math.log(1 + (3 - df + 0.5) / (df + 0.5))
+            norm = 1.2 * (1 - 0.75 + 0.75 * sum(doc.values()) / avg)
+            assert bm25.term_score(i, word) == pytest.approx(idf * tf * 2.2 / (tf + norm))
+    assert bm25.scores({"楼宇": 2.0}) == pytest.approx([2 * bm25.term_score(i, "楼宇") for i in range(3)])
+    assert bm25.term_score(1, "楼宇") == 0.0
+
+
+def test_long_texts_cost_a_bounded_time(classifier: Classifier) -> None:
+    texts = "".join(r["text"] for path in training_files() for r in load_labelled(path))
+    long = texts[:10_000]
+    classifier.classify(long)
+    best = min(_timed(classifier, long) for _ in range(5))  # the best run: the machine may be busy
+    assert best < 0.020, f"{best * 1000:.1f} ms for 10,000 characters"
+    # what is classified is the head and the tail
+    bounded = f"{long[:HEAD_CHARS]}。{long[-TAIL_CHARS:]}"
+    assert classifier.classify(long) == classifier.classify(bounded)
+    assert classifier.classify(texts[:100_000]).suggestions
+
+
+def _timed(classifier: Classifier, text: str) -> float:
+    start = time.perf_counter()
+    classifier.classify(text)
+    return time.perf_counter() - start
+
+
+def test_rules_only_classifier_has_no_gates() -> None:
+    assert rules_classifier().gates is None
