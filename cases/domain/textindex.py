@@ -12,10 +12,10 @@ import re
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-_TOKENIZERS: dict[frozenset[str], Any] = {}
+_TOKENIZERS: dict[frozenset[str], _Tokenizer] = {}
 _TOKENIZER_LOCK = threading.Lock()
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z][a-z'-]*|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
@@ -34,18 +34,125 @@ def _import_jieba() -> Any:
     return jieba
 
 
-def _tokenizer(words: frozenset[str]) -> Any:
-    """A private jieba tokenizer knowing ``words``; built once per word set (≈0.5 s) and kept."""
+def _shared_dictionary() -> Any:
+    """jieba's default tokenizer, initialised: the one dictionary (≈70 MB) every segmenter reads."""
+    jieba = _import_jieba()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        jieba.dt.check_initialized()
+    return jieba.dt
+
+
+class _Tokenizer:
+    """jieba's segmentation (HMM off) over its default dictionary plus a few added words.
+
+    jieba's ``add_word`` writes into a tokenizer's own dictionary, so a private jieba tokenizer needs
+    a private copy of the whole vocabulary (≈80 MB of RSS beside the copy search already holds). This
+    one reads the shared default dictionary and keeps only the added words and their prefixes apart.
+    The steps are jieba 0.42's own (``cut`` with HMM off, ``get_DAG``, ``calc``, ``cut_for_search``)
+    done on the two tables, so the words are exactly those of a private tokenizer given the same
+    ``add_word`` calls (a test compares them). The default dictionary is only read: nothing in the
+    project adds words to it.
+    """
+
+    def __init__(self, words: Iterable[str], freq: int) -> None:
+        jieba = _import_jieba()
+        base = _shared_dictionary()
+        self._base: dict[str, int] = base.FREQ
+        self._added: dict[str, int] = {}
+        total = base.total
+        for word in sorted(words):  # what add_word(word, freq) does, on the small table
+            self._added[word] = freq
+            total += freq
+            for end in range(1, len(word)):
+                prefix = word[:end]
+                if prefix not in self._added and prefix not in self._base:
+                    self._added[prefix] = 0
+        self._logtotal = math.log(total)
+        self._han, self._skip, self._eng = jieba.re_han_default, jieba.re_skip_default, jieba.re_eng
+
+    def _freq(self, word: str) -> int | None:
+        freq = self._added.get(word)
+        return self._base.get(word) if freq is None else freq
+
+    def cut_for_search(self, sentence: str) -> Iterator[str]:
+        """Words, then their known two- and three-character parts (jieba's cut_for_search)."""
+        for word in self._cut(sentence):
+            if len(word) > 2:
+                for i in range(len(word) - 1):
+                    if self._freq(word[i : i + 2]):
+                        yield word[i : i + 2]
+            if len(word) > 3:
+                for i in range(len(word) - 2):
+                    if self._freq(word[i : i + 3]):
+                        yield word[i : i + 3]
+            yield word
+
+    def _cut(self, sentence: str) -> Iterator[str]:
+        """jieba's ``cut(HMM=False)``: runs of word characters by the DAG, the rest one by one."""
+        for block in self._han.split(sentence):
+            if not block:
+                continue
+            if self._han.match(block):
+                yield from self._cut_block(block)
+                continue
+            for part in self._skip.split(block):
+                if self._skip.match(part):
+                    yield part
+                else:
+                    yield from part
+
+    def _cut_block(self, sentence: str) -> Iterator[str]:
+        route = self._route(sentence)
+        x, n, letters = 0, len(sentence), ""
+        while x < n:
+            y = route[x][1] + 1
+            word = sentence[x:y]
+            if len(word) == 1 and self._eng.match(word):  # single letters and digits run together
+                letters += word
+            else:
+                if letters:
+                    yield letters
+                    letters = ""
+                yield word
+            x = y
+        if letters:
+            yield letters
+
+    def _route(self, sentence: str) -> dict[int, tuple[float, int]]:
+        """The most probable split (jieba's get_DAG then calc), as position → (log P, word end)."""
+        added, base, logtotal, log = self._added, self._base, self._logtotal, math.log
+        n = len(sentence)
+        dag = []
+        for k in range(n):
+            ends, i, frag = [], k, sentence[k]
+            while i < n:
+                freq = added.get(frag)
+                if freq is None:
+                    freq = base.get(frag)
+                    if freq is None:
+                        break
+                if freq:
+                    ends.append(i)
+                i += 1
+                frag = sentence[k : i + 1]
+            dag.append(ends or [k])
+        route: dict[int, tuple[float, int]] = {n: (0, 0)}
+        for idx in range(n - 1, -1, -1):
+            route[idx] = max(
+                (log(added.get(sentence[idx : x + 1]) or base.get(sentence[idx : x + 1]) or 1)
+                 - logtotal + route[x + 1][0], x)
+                for x in dag[idx]
+            )
+        return route
+
+
+def _tokenizer(words: frozenset[str]) -> _Tokenizer:
+    """A tokenizer knowing ``words`` (built once per word set and kept)."""
     with _TOKENIZER_LOCK:
         tokenizer = _TOKENIZERS.get(words)
         if tokenizer is None:
-            jieba = _import_jieba()
-            tokenizer = jieba.Tokenizer()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ResourceWarning)
-                tokenizer.initialize()
-            for word in sorted(words):
-                tokenizer.add_word(word, freq=50_000)
+            tokenizer = _Tokenizer(words, freq=50_000)
             if len(_TOKENIZERS) >= 4:  # a handful of catalogues at most; forget the oldest
                 _TOKENIZERS.pop(next(iter(_TOKENIZERS)))
             _TOKENIZERS[words] = tokenizer
@@ -56,13 +163,14 @@ class Segmenter:
     """jieba with the catalogue's words added, minus stopwords."""
 
     def __init__(self, words: frozenset[str], stopwords: frozenset[str]) -> None:
+        self.added_words = words
         self._tokenizer = _tokenizer(words)
         self._stopwords = stopwords
 
     def words(self, text: str) -> list[str]:
         """Content words of normalised text, search-mode (核心区 also gives 核心)."""
         out = []
-        for token in self._tokenizer.cut_for_search(text, HMM=False):
+        for token in self._tokenizer.cut_for_search(text):
             token = token.strip()
             if not token or token in self._stopwords or not _WORD.fullmatch(token) or token.isdigit():
                 continue

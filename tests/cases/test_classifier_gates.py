@@ -1,5 +1,6 @@
-"""The classifier's newer parts: trained gates (logistic regression), the wider accusation and
-out-of-scope rules, the trie matcher, precomputed BM25 and the bound on work per message.
+"""The classifier's newer parts: trained gates (logistic regression) and their operating point, the
+wider accusation and out-of-scope rules, the trie matcher, precomputed BM25, the segmenter over
+jieba's shared dictionary and the bound on work per message.
 
 Pure Python, no database. The targets on held-out figures are in test_classifier.py.
 """
@@ -10,17 +11,25 @@ import json
 import math
 import random
 import re
-import time
 from collections import Counter
 
 import pytest
 
-from bench.classifier_eval import default_classifier, load_labelled, rules_classifier, training_files
+from bench.accusation_sweep import (
+    MIN_PRECISION,
+    MIN_RECALL,
+    Prediction,
+    best_point,
+    count,
+    held_out_predictions,
+)
+from bench.classifier_eval import HeldOut, default_classifier, load_labelled, rules_classifier, training_files
 from bench.train_gates import train
 from cases.classifier_data import bundled_gates
-from cases.domain.accusation import check_accusation
+from cases.domain import classifier as classifier_module
+from cases.domain.accusation import AccusationCheck, check_accusation, target_evidence
 from cases.domain.classifier import HEAD_CHARS, TAIL_CHARS, Classifier
-from cases.domain.gates import FORMAT, Gates, accusation_features, scope_features
+from cases.domain.gates import FORMAT, Gates, accusation_features, accusation_flag, scope_features
 from cases.domain.logistic import LogisticModel
 from cases.domain.textindex import Bm25
 from cases.domain.textnorm import TermMatcher, normalise
@@ -30,6 +39,12 @@ from cases.domain.textnorm import TermMatcher, normalise
 def classifier() -> Classifier:
     """The classifier as the application builds it (bundled gates)."""
     return default_classifier()
+
+
+@pytest.fixture(scope="module")
+def held_out() -> HeldOut:
+    """Gate inputs of every labelled file, to train gates without any one of them."""
+    return HeldOut(rules_classifier(), training_files())
 
 
 # --- logistic regression ------------------------------------------------------------------------
@@ -90,6 +105,31 @@ def test_the_model_alone_must_be_surer_without_a_wrongdoing_word(classifier: Cla
     assert gates.is_accusation(with_word) and not gates.is_accusation(name_only)
 
 
+def test_the_flag_and_the_sweep_use_one_rule() -> None:
+    rule = AccusationCheck(True, ("王科长",), ("受贿",), 1.0, 3.0)
+    word = AccusationCheck(False, (), ("截留",), 0.5, 2.0)
+    name = AccusationCheck(False, ("张主任",), (), 1.0, 0.0)
+    assert accusation_flag(rule, 0.0, 0.5, 0.9)
+    assert accusation_flag(word, 0.5, 0.5, 0.9) and not accusation_flag(word, 0.49, 0.5, 0.9)
+    assert accusation_flag(name, 0.9, 0.1, 0.9) and not accusation_flag(name, 0.89, 0.1, 0.9)
+    # Ten accusations (one only the model at 0.3 sees) and ten others (one at 0.6, with a name).
+    rows = [Prediction("a", True, rule, 0.9)] * 9 + [Prediction("a", True, word, 0.3)]
+    rows += [Prediction("a", False, name, 0.6)] + [Prediction("a", False, name, 0.05)] * 9
+    point = count(rows, 0.3, 0.7)
+    assert (point.tp, point.fp, point.fn) == (10, 0, 0) and point.precision == point.recall == 1.0
+    best = best_point(rows, min_recall=0.97)
+    assert best is not None and best.recall == 1.0 and best.precision == 1.0
+    assert best.threshold <= 0.3 and best.threshold_no_wrongdoing > 0.6
+
+
+def test_shipped_thresholds_are_those_of_the_module() -> None:
+    # bench/classifier_eval.py --sweep chose them; the JSON carries what training wrote.
+    gates = bundled_gates()
+    fresh = Gates(gates.accusation, gates.out_of_scope)
+    assert gates.accusation_threshold == fresh.accusation_threshold
+    assert gates.accusation_threshold_no_wrongdoing == fresh.accusation_threshold_no_wrongdoing
+
+
 def test_crossed_features_fire_only_with_an_identifiable_target(classifier: Classifier) -> None:
     named = accusation_features(classifier.gate_input("驿站负责人施某截留了补贴"))
     vague = accusation_features(classifier.gate_input("建议严查截留补贴的行为"))
@@ -128,6 +168,35 @@ def test_derived_classifiers_share_the_index_and_keep_the_other_part(classifier:
     assert trained.with_model(None).naive_bayes is None
 
 
+# --- the accusation operating point and the hard cases it is chosen on ------------------------------
+
+
+def test_the_shipped_accusation_thresholds_are_the_sweeps_choice(held_out: HeldOut) -> None:
+    predictions = held_out_predictions(held_out, training_files())
+    gates = bundled_gates()
+    shipped = count(predictions, gates.accusation_threshold, gates.accusation_threshold_no_wrongdoing)
+    assert shipped.recall >= MIN_RECALL and shipped.precision >= MIN_PRECISION, shipped.line()
+    best = best_point(predictions)
+    assert best is not None, "no threshold pair reaches the recall wanted"
+    assert (best.threshold, best.threshold_no_wrongdoing) == (
+        gates.accusation_threshold,
+        gates.accusation_threshold_no_wrongdoing,
+    ), f"run bench/classifier_eval.py --sweep: the best point is now {best.line()}"
+
+
+def test_hard_negative_set_names_people_without_accusing_them() -> None:
+    records = load_labelled(training_files()[0].parent / "feedback_hardneg.jsonl")
+    negatives = [r for r in records if not r["accusation"]]
+    positives = [r for r in records if r["accusation"]]
+    assert len(negatives) >= 75 and len(positives) >= 35
+    named = [r for r in negatives if target_evidence(normalise(r["text"]))[1] >= 0.7]
+    assert len(named) >= 60  # they name someone identifiable, and accuse no one
+    assert sum(r["text"].isascii() for r in positives) >= 4
+    assert sum(any(c in r["text"] for c in "個們這處說聽會開") for r in positives) >= 4  # traditional
+    assert sum(any(w in r["text"] for w in ("阿拉", "额", "侪", "伊")) for r in positives) >= 4
+    assert sum(len(r["text"]) <= 20 for r in positives) >= 5
+
+
 # --- accusations the wider rules and the gates catch ----------------------------------------------
 
 
@@ -153,6 +222,18 @@ def test_wider_rules_catch_more_kinds_of_wrongdoing(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "张科长收了开发商的卡",  # short (tests/data/feedback_hardneg.jsonl)
+        "聽說招商處王處長的小舅子開了家公司，專門接管委會的活",  # traditional, hearsay
+        "Director Liu's brother-in-law owns the firm that wins all the committee's service contracts.",
+    ],
+)
+def test_short_and_indirect_accusations_are_sealed(classifier: Classifier, text: str) -> None:
+    assert classifier.classify(text).accusation, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "听说管委会里有人在外面兼职拿钱，但是不知道是谁",  # nobody identifiable
         "我是一家施工单位的负责人，工程款一直拖着，找哪个部门？",  # the writer's own role
         "我们公司的顾问是前管委会工作人员，这样合规吗？",
@@ -161,6 +242,9 @@ def test_wider_rules_catch_more_kinds_of_wrongdoing(text: str) -> None:
         "建议公开专项资金的评审名单，防止暗箱操作",
         "感谢产业处王处长帮我们对接了银行，贷款很快批了",
         "材料不够也没关系，可以后补吗？",
+        "管委会的张主任去年调走了",  # a named official, mentioned (tests/data/feedback_hardneg.jsonl)
+        "我是李科长介绍来的，想咨询一下人才公寓",
+        "要表扬一下规划科的小李，每次都很快回复",
     ],
 )
 def test_hard_negatives_stay_unsealed(classifier: Classifier, text: str) -> None:
@@ -225,22 +309,55 @@ def test_bm25_tables_hold_the_formula() -> None:
     assert bm25.term_score(1, "楼宇") == 0.0
 
 
-def test_long_texts_cost_a_bounded_time(classifier: Classifier) -> None:
+def test_long_texts_are_classified_on_a_bounded_part(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bound itself, not a wall-clock time (bench/classifier_eval.py prints the time for 10,000
+    # characters): whatever the length, the steps that cost per character see at most the head and
+    # the tail, so the work per message is bounded.
     texts = "".join(r["text"] for path in training_files() for r in load_labelled(path))
+    seen: list[int] = []
+
+    def recorded(method):  # noqa: ANN001, ANN202 - a spy around the instance's own method
+        def spy(*args):  # noqa: ANN002, ANN202
+            seen.append(len(args[-1]))
+            return method(*args)
+
+        return spy
+
+    segmenter = classifier._segmenter  # noqa: SLF001 - spy on the segmenter this classifier uses
+    monkeypatch.setattr(segmenter, "words", recorded(segmenter.words))
+    monkeypatch.setattr(TermMatcher, "find", recorded(TermMatcher.find))
+    monkeypatch.setattr(classifier_module, "check_accusation", recorded(classifier_module.check_accusation))
+    monkeypatch.setattr(classifier_module, "bigrams", recorded(classifier_module.bigrams))
+    bound = HEAD_CHARS + TAIL_CHARS + 1  # head, "。", tail
+    for length in (10_000, 100_000):
+        seen.clear()
+        result = classifier.classify(texts[:length], "主题")
+        assert result.suggestions and len(seen) >= 5
+        assert max(seen) <= bound, f"a step saw {max(seen)} characters of a {length:,}-character text"
+        assert len(classifier.gate_input(texts[:length]).text) <= bound
     long = texts[:10_000]
-    classifier.classify(long)
-    best = min(_timed(classifier, long) for _ in range(5))  # the best run: the machine may be busy
-    assert best < 0.020, f"{best * 1000:.1f} ms for 10,000 characters"
-    # what is classified is the head and the tail
-    bounded = f"{long[:HEAD_CHARS]}。{long[-TAIL_CHARS:]}"
-    assert classifier.classify(long) == classifier.classify(bounded)
-    assert classifier.classify(texts[:100_000]).suggestions
+    assert classifier.classify(long) == classifier.classify(f"{long[:HEAD_CHARS]}。{long[-TAIL_CHARS:]}")
 
 
-def _timed(classifier: Classifier, text: str) -> float:
-    start = time.perf_counter()
-    classifier.classify(text)
-    return time.perf_counter() - start
+def test_segmenter_cuts_like_jieba_with_the_words_added(classifier: Classifier) -> None:
+    # The segmenter shares jieba's default dictionary instead of copying it (≈80 MB) and keeps only
+    # the catalogue's words apart; its words must be those of a private jieba tokenizer.
+    import jieba
+
+    segmenter = classifier._segmenter  # noqa: SLF001
+    private = jieba.Tokenizer()
+    private.initialize()
+    for word in sorted(segmenter.added_words):
+        private.add_word(word, freq=50_000)
+    ours = segmenter._tokenizer  # noqa: SLF001
+    texts = [normalise(r["text"]) for path in training_files() for r in load_labelled(path)]
+    texts += ["", "abc Director Zhang 1+1+4 “1+1+4”联动 ＡＢＣ x1y2 \r\n 空置率", "空"]
+    for text in texts:
+        assert list(ours.cut_for_search(text)) == list(private.cut_for_search(text, HMM=False)), text
+    assert ours._base is jieba.dt.FREQ  # noqa: SLF001 - read, not copied
+    assert len(ours._added) < 20_000  # noqa: SLF001 - the added words and their prefixes only
 
 
 def test_rules_only_classifier_has_no_gates() -> None:

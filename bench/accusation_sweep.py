@@ -1,0 +1,198 @@
+"""The accusation operating point: held-out precision and recall over a grid of the gate's thresholds.
+
+    .venv/bin/python bench/classifier_eval.py --sweep [labelled.jsonl …]
+
+A message is flagged when the rules say so, or when the trained model's P(accusation) reaches one
+threshold if the rules found a wrongdoing word and another if they did not
+(:func:`cases.domain.gates.accusation_flag`). Every message is scored by gates trained without its
+file (leave one file out), the predictions are pooled, and the table shows precision/recall for each
+pair of thresholds; then the best point with recall ≥ :data:`MIN_RECALL`, the shipped point, the file
+by file figures there, and two other ways of combining the rules and the model.
+
+The hand-written rules were written while reading these files, so the pooled recall flatters them;
+the "model alone" line is the honest figure for what the model adds on wording the rules miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cases.domain.accusation import THRESHOLD as RULES_THRESHOLD
+from cases.domain.accusation import AccusationCheck
+from cases.domain.gates import Gates, accusation_flag
+
+if TYPE_CHECKING:
+    from bench.classifier_eval import HeldOut
+
+MIN_RECALL = 0.97
+MIN_PRECISION = 0.85
+WITH_WORD = tuple(round(0.05 * i, 2) for i in range(2, 13))  # 0.10 … 0.60
+WITHOUT_WORD = tuple(round(0.05 * i, 2) for i in range(10, 20))  # 0.50 … 0.95
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One labelled message as a held-out gate saw it."""
+
+    file: str
+    accusation: bool
+    check: AccusationCheck
+    probability: float
+
+
+@dataclass(frozen=True)
+class Point:
+    """Counts at one operating point."""
+
+    threshold: float
+    threshold_no_wrongdoing: float
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        """Flagged messages that are accusations (1 when nothing is flagged)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Accusations that were flagged."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def cell(self) -> str:
+        """``precision/recall`` in per cent, as the table shows it."""
+        return f"{100 * self.precision:5.1f}/{100 * self.recall:5.1f}"
+
+    def line(self) -> str:
+        """The point in words."""
+        return (
+            f"with a wrongdoing word {self.threshold:.2f}, without {self.threshold_no_wrongdoing:.2f}:"
+            f" precision {100 * self.precision:.1f}% recall {100 * self.recall:.1f}%"
+            f" (tp {self.tp}, fp {self.fp}, fn {self.fn})"
+        )
+
+
+Decide = Callable[[Prediction, float, float], bool]
+
+
+def _flag(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
+    return accusation_flag(p.check, p.probability, threshold, threshold_no_wrongdoing)
+
+
+def held_out_predictions(held_out: HeldOut, files: Iterable[str | Path]) -> list[Prediction]:
+    """Every message of ``files`` with the P(accusation) of gates trained without its file."""
+    out = []
+    for path in files:
+        gates = held_out.without(path).gates
+        assert gates is not None
+        for inp, accusation, _ in held_out.examples(path):
+            probability = gates.accusation_probability(inp)
+            out.append(Prediction(Path(path).name, accusation, inp.accusation, probability))
+    return out
+
+
+def count(
+    predictions: Iterable[Prediction],
+    threshold: float,
+    threshold_no_wrongdoing: float,
+    decide: Decide = _flag,
+) -> Point:
+    """Counts of the flag ``decide`` gives at the two thresholds."""
+    tp = fp = fn = 0
+    for p in predictions:
+        flagged = decide(p, threshold, threshold_no_wrongdoing)
+        tp += flagged and p.accusation
+        fp += flagged and not p.accusation
+        fn += p.accusation and not flagged
+    return Point(threshold, threshold_no_wrongdoing, tp, fp, fn)
+
+
+def best_point(predictions: Sequence[Prediction], min_recall: float = MIN_RECALL) -> Point | None:
+    """The grid point with the best precision among those with recall ≥ ``min_recall``.
+
+    Ties go to the higher recall, then to the lower thresholds (a missed accusation is the worse harm).
+    """
+    points = [count(predictions, w, n) for w in WITH_WORD for n in WITHOUT_WORD]
+    eligible = [p for p in points if p.recall >= min_recall]
+    if not eligible:
+        return None
+    return max(eligible, key=lambda p: (p.precision, p.recall, -p.threshold, -p.threshold_no_wrongdoing))
+
+
+def _model_alone(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
+    limit = threshold if p.check.wrongdoing_score > 0 else threshold_no_wrongdoing
+    return p.probability >= limit
+
+
+def _veto(v: float) -> Decide:
+    """The rules' flag stands only when the model gives at least ``v``."""
+
+    def decide(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
+        if p.check.accusation:
+            return p.probability >= v
+        return _flag(p, threshold, threshold_no_wrongdoing)
+
+    return decide
+
+
+def _near_miss(floor: float, limit: float) -> Decide:
+    """Rules' score target × wrongdoing ≥ ``floor`` (below their own threshold): the model needs ``limit``."""
+
+    def decide(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
+        if not p.check.accusation and p.check.target_score * p.check.wrongdoing_score >= floor:
+            return p.probability >= limit
+        return _flag(p, threshold, threshold_no_wrongdoing)
+
+    return decide
+
+
+def sweep_report(predictions: Sequence[Prediction], shipped: Gates) -> str:
+    """The table and the lines below it, as printed."""
+    files = list(dict.fromkeys(p.file for p in predictions))
+    positives = sum(p.accusation for p in predictions)
+    rules = count(predictions, 2.0, 2.0)  # probabilities never reach 2: the rules alone
+    lines = [
+        f"accusation flag, held out: {len(predictions)} messages of {len(files)} files,"
+        f" {positives} accusations, each scored by gates trained on the other files",
+        f"rules alone: precision {100 * rules.precision:.1f}% recall {100 * rules.recall:.1f}%"
+        f" (tp {rules.tp}, fp {rules.fp}, fn {rules.fn})",
+        "flag = rules OR P(model) >= threshold: rows with a wrongdoing word found by the rules, columns"
+        " without; cells precision/recall %",
+        "with \\ without " + " ".join(f"{n:>11.2f}" for n in WITHOUT_WORD),
+    ]
+    for w in WITH_WORD:
+        cells = (f"{count(predictions, w, n).cell():>11}" for n in WITHOUT_WORD)
+        lines.append(f"{w:>15.2f} " + " ".join(cells))
+    best = best_point(predictions)
+    here = count(predictions, shipped.accusation_threshold, shipped.accusation_threshold_no_wrongdoing)
+    lines.append(f"shipped (cases/data/classifier_gates.json) {here.line()}")
+    if best is None:
+        lines.append(f"no grid point reaches recall {100 * MIN_RECALL:.0f}%")
+        return "\n".join(lines)
+    wanted = f" (below the {100 * MIN_PRECISION:.0f}% precision wanted)"
+    note = "" if best.precision >= MIN_PRECISION else wanted
+    lines.append(f"best precision with recall >= {100 * MIN_RECALL:.0f}%: {best.line()}{note}")
+    t, tn = best.threshold, best.threshold_no_wrongdoing
+    lines.append("  file by file there:")
+    for name in files:
+        point = count([p for p in predictions if p.file == name], t, tn)
+        lines.append(f"    {name:<28} {point.cell()}  (tp {point.tp}, fp {point.fp}, fn {point.fn})")
+    alone = count(predictions, t, tn, _model_alone)
+    lines.append(f"  model alone, the rules' verdict ignored: {alone.cell()}  (fp {alone.fp}, fn {alone.fn})")
+    lines.append("  other ways to combine, at these thresholds:")
+    for v in (0.05, 0.1, 0.2):
+        point = count(predictions, t, tn, _veto(v))
+        vetoed = f"    rules' flag vetoed when P < {v:.2f}: {point.cell()}"
+        lines.append(f"{vetoed}  (fp {point.fp}, fn {point.fn})")
+    for floor in (0.5 * RULES_THRESHOLD, 0.75 * RULES_THRESHOLD):
+        for limit in (0.1, 0.2):
+            point = count(predictions, t, tn, _near_miss(floor, limit))
+            lines.append(
+                f"    target x wrongdoing >= {floor:.1f} (rules flag at {RULES_THRESHOLD:.1f})"
+                f" needs P >= {limit:.2f}: {point.cell()}  (fp {point.fp}, fn {point.fn})"
+            )
+    return "\n".join(lines)
