@@ -7,16 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cases.catalogue import current_problems_by_code
-from cases.domain import clocks as clock_rules
-from cases.domain.classifier import Classification
-from cases.domain.states import ACCUSATION, CHANNELS, RECEIVED
+from cases.domain.states import CHANNELS, RECEIVED
 from cases.domain.tracking import hash_code, new_tracking_code
 from cases.events import record_event
 from cases.extensions import db
 from cases.models import Attachment, Case, CaseMessage, StaffUser
 from cases.references import next_reference
-from cases.triage.calendar import configured_clocks, current_calendar, local_date
-from cases.triage.suggest import refresh_search_text, screen_case
+from cases.triage.screening import apply_screening, ask_for_screening, set_acceptance_due
+from cases.triage.suggest import screen_case
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,13 @@ class RecordedCase:
     tracking_code: str
 
 
-def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None) -> RecordedCase:
-    """Record a new case with its first inbound message; flush once, never commit."""
+def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None,
+                flush: bool = True, screen_later: bool = False) -> RecordedCase:
+    """Record a new case with its first inbound message; flush once (unless told not to), never commit.
+
+    ``flush=False`` is for a caller that adds more and flushes it all at once; ``screen_later``
+    leaves the classifier to the screening job and holds the case until then (the mailbox).
+    """
     if new.channel not in CHANNELS:
         raise ValueError(f"unknown channel {new.channel!r}")
     code = new_tracking_code()
@@ -71,11 +74,16 @@ def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None) 
             actor_label="public" if actor is None else "staff",
             to_status=RECEIVED, detail={"channel": new.channel},
         )
-        verdict = screen_case(case)
+        verdict = None if screen_later else screen_case(case)
         # Late: the counter's row lock is held from here to the commit.
         case.reference = next_reference(new.received_at.year)
-        _prepare_for_triage(case, verdict, now)
-    db.session.flush()
+        set_acceptance_due(case)
+        if screen_later:
+            ask_for_screening()
+        else:
+            apply_screening(case, verdict, now)
+    if flush:
+        db.session.flush()
     return RecordedCase(case=case, tracking_code=code)
 
 
@@ -118,20 +126,3 @@ def _new_case(new: NewCase, code: str, now: datetime) -> Case:
             )
         )
     return case
-
-
-def _prepare_for_triage(case: Case, verdict: Classification | None, now: datetime) -> None:
-    """Search words, suggestions and the acceptance clock; a suspected accusation is sealed at once."""
-    refresh_search_text(case)
-    if verdict is not None:
-        case.suggestions = {**verdict.as_dict(case.reference), "at": now.isoformat()}
-    if verdict is not None and verdict.accusation:
-        # Sealed until an inspector or supervisor says otherwise: a false alarm costs a day,
-        # a leak to the accused cannot be undone.
-        case.kind, case.confidential = ACCUSATION, True
-        record_event(case, "sealed_on_intake", at=now, actor_label="system",
-                     reason="the classifier flagged a possible accusation")
-    # Letters: received_at is the postmark date, which starts the clock.
-    due = clock_rules.acceptance_due(current_calendar(), local_date(case.received_at), configured_clocks(),
-                                     sealed=case.confidential)
-    case.acceptance_due, case.due_estimated = due.due, due.estimated

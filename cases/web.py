@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
     import cases.mailer  # noqa: F401  (registers its jobs)
     import cases.models  # noqa: F401  (the whole metadata, for Alembic and the app)
+    import cases.triage.screening  # noqa: F401  (registers the screening job)
     import cases.triage.suggest  # noqa: F401  (registers the retraining job)
 
     db.init_app(app)

@@ -12,10 +12,11 @@ from cases.domain import roles as role_names
 from cases.extensions import db
 from cases.models import Case, QuarantinedEmail, RawEmail, StaffUser
 from cases.models.types import utcnow
+from cases.staff.notices import Notice, home_notice
 
 from .intake import Policy
 from .parsing import parse_message
-from .quarantine import convert, retry
+from .quarantine import convert, open_count, retry
 from .settings import load_settings
 
 mailbox_bp = Blueprint("mailbox", __name__, url_prefix="/staff/mailbox")
@@ -35,6 +36,18 @@ def _user() -> StaffUser:
     if not user.roles & MAILBOX_ROLES:
         abort(403)
     return user
+
+
+@home_notice
+def _quarantine_notice(user: StaffUser) -> Notice | None:
+    """The staff home shows the quarantine while anything waits in it."""
+    if not user.roles & MAILBOX_ROLES:
+        return None
+    waiting = open_count()
+    if not waiting:
+        return None
+    return Notice(_("%(num)s e-mail message(s) could not be taken in automatically and wait in the "
+                    "quarantine.", num=waiting), url_for("mailbox.quarantine_list"), _("Open the quarantine"))
 
 
 def _summary(entry: QuarantinedEmail) -> dict[str, object]:

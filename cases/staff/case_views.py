@@ -46,8 +46,8 @@ def visible_case_or_404(reference: str) -> Case:
 
 
 def log_sealed_view(case: Case, what: str) -> None:
-    """Every look at a sealed case is written to its trail (committed by the caller)."""
-    if access.case_is_sealed(case):
+    """Every look at a sealed case (or one still held for screening) is written to its trail."""
+    if access.case_is_sealed(case) or access.case_is_held(case):
         note_event(case, "viewed", actor=me(), now=utcnow(), detail={"what": what})
 
 
@@ -137,6 +137,7 @@ def case_page(reference: str) -> str:
         may_triage=may_triage,
         for_department=for_department,
         sealed=access.case_is_sealed(case),
+        held=access.case_is_held(case),
         show_contact=access.can_see_contact(user, case),
         actions=allowed_actions(case.status),
         duplicate_of=duplicate_of,

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from cases.auth import authenticate, safe_next_path
+from cases.domain import roles as role_names
 from cases.domain.states import STATUSES
 from cases.extensions import db, limiter
 from cases.models import Case, Department, StaffUser
@@ -26,7 +27,8 @@ from cases.models.types import utcnow
 from cases.staff import staff_bp
 from cases.staff.forms import LoginForm, LogoutForm
 from cases.staff.labels import role_label, status_label
-from cases.triage.access import TRIAGE_ROLES, visible_condition
+from cases.staff.notices import Notice, home_notice, notices_for
+from cases.triage.access import TRIAGE_ROLES, held_condition, visible_condition
 
 # Kept across login and logout: the visitor's language is not part of the account.
 _KEPT_SESSION_KEYS = ("lang",)
@@ -114,4 +116,18 @@ def home() -> str:
         total=sum(count for _label, count in counts),
         logout_form=LogoutForm(),
         may_enter=bool(user.roles & TRIAGE_ROLES),
+        notices=notices_for(user),
     )
+
+
+@home_notice
+def _held_cases(user: StaffUser) -> Notice | None:
+    """New cases the classifier has not looked at yet: invisible to triagers until it has."""
+    if not user.roles & (TRIAGE_ROLES | role_names.SEALED_ROLES):
+        return None
+    held = db.session.scalar(select(func.count(Case.id)).where(held_condition())) or 0
+    if not held:
+        return None
+    return Notice(_("%(num)s new case(s) wait for the automatic screening and are not in the inbox yet "
+                    "(normally for less than a minute; if the number stays, the background workers are "
+                    "not running).", num=held))

@@ -26,6 +26,16 @@ def sealed_condition() -> ColumnElement[bool]:
     return or_(Case.confidential.is_(True), and_(Case.kind.is_not(None), Case.kind == ACCUSATION))
 
 
+def held_condition() -> ColumnElement[bool]:
+    """SQL: the case waits for screening (it may be an accusation nobody has recognised yet)."""
+    return Case.screened_at.is_(None)
+
+
+def _restricted() -> ColumnElement[bool]:
+    """SQL: only those who may see sealed cases may see this one (sealed, or held)."""
+    return or_(sealed_condition(), held_condition())
+
+
 def _department_ids(user: StaffUser) -> list[int]:
     return [department.id for department in user.departments]
 
@@ -42,7 +52,7 @@ def _names_user(user: StaffUser) -> ColumnElement[bool]:
 def visible_condition(user: StaffUser) -> ColumnElement[bool]:
     """SQL: the cases this user may see (and count)."""
     roles = user.roles
-    ordinary = not_(sealed_condition())
+    ordinary = not_(_restricted())
     allowed: list[ColumnElement[bool]] = []
     if roles & ALL_CASE_ROLES:
         allowed.append(ordinary)
@@ -50,7 +60,7 @@ def visible_condition(user: StaffUser) -> ColumnElement[bool]:
     if roles & role_names.DEPARTMENT_ROLES and department_ids:
         allowed.append(and_(ordinary, Case.department_id.in_(department_ids)))
     if role_names.can_see_sealed(roles):
-        allowed.append(sealed_condition())
+        allowed.append(_restricted())
     if not allowed:
         return false()
     return and_(or_(*allowed), not_(_names_user(user)))
@@ -72,10 +82,15 @@ def case_is_sealed(case: Case) -> bool:
     return is_sealed(case.kind, case.confidential)
 
 
+def case_is_held(case: Case) -> bool:
+    """Whether ``case`` waits for screening (the Python twin of held_condition)."""
+    return case.screened_at is None
+
+
 def can_view(user: StaffUser, case: Case) -> bool:
     """Whether this user may open ``case`` (the Python twin of visible_condition)."""
     roles = user.roles
-    if case_is_sealed(case):
+    if case_is_sealed(case) or case_is_held(case):
         allowed = role_names.can_see_sealed(roles)
     else:
         allowed = bool(roles & ALL_CASE_ROLES) or bool(
@@ -86,8 +101,8 @@ def can_view(user: StaffUser, case: Case) -> bool:
 
 def can_triage(user: StaffUser, case: Case) -> bool:
     """Whether this user takes triage decisions on ``case`` (accept, merge, link, route…)."""
-    if not can_view(user, case):
-        return False
+    if not can_view(user, case) or case_is_held(case):
+        return False  # decisions wait for the screening (seconds, unless the workers are down)
     wanted = SEALED_DECISION_ROLES if case_is_sealed(case) else TRIAGE_ROLES
     return bool(user.roles & wanted)
 

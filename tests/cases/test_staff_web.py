@@ -85,6 +85,7 @@ def make_case(number: int, status: str, department: Department | None = None,
         received_at=datetime(2024, 3, 1, 2, 0, tzinfo=UTC),
         confidential=confidential,
         department=department,
+        screened_at=datetime(2024, 3, 1, 2, 0, tzinfo=UTC),
     )
     db.session.add(case)
     return case

@@ -56,6 +56,7 @@ def new_case(
     files: tuple[IncomingFile, ...] = (),
     now: datetime | None = None,
     problems: tuple[str, ...] = (),
+    screen_later: bool = False,
 ) -> Case:
     """A case recorded through record_case and committed."""
     recorded = record_case(
@@ -71,6 +72,7 @@ def new_case(
             problem_codes=problems,
         ),
         now=now or received_at,
+        screen_later=screen_later,
     )
     db.session.commit()
     return recorded.case

@@ -76,3 +76,19 @@ def test_replies_not_delivered_are_listed(app, client):
     post_login(client, "triager@hqcbd.test", PASSWORD)
     html = client.get("/staff/mailbox/").get_data(as_text=True)
     assert case.reference in html and "退信的案件" in html
+
+
+def test_the_staff_home_shows_the_quarantine_while_it_is_not_empty(app, client):
+    make_user(email="triager@hqcbd.test", roles=("triager",))
+    make_user(email="leader@hqcbd.test", roles=("leader",))
+    post_login(client, "triager@hqcbd.test", PASSWORD)
+    assert "隔离区" not in client.get("/staff/").get_data(as_text=True)
+    entry = _quarantined(message(subject="坏信", message_id="q-home@example.cn"))
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "有 1 封邮件未能自动受理" in html and 'href="/staff/mailbox/"' in html
+    leader = app.test_client()
+    post_login(leader, "leader@hqcbd.test", PASSWORD)
+    assert "隔离区" not in leader.get("/staff/").get_data(as_text=True)  # not a mailbox role
+    entry.state = "resolved"
+    db.session.commit()
+    assert "隔离区" not in client.get("/staff/").get_data(as_text=True)

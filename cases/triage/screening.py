@@ -1,0 +1,94 @@
+"""Screening a new case: the classifier's suggestions, the search words, and sealing on suspicion.
+
+Web opinions and typed-in letters are screened at intake. The mailbox records its cases first and
+leaves the screening to a job (``screen_new_cases``), so that polling stays fast and the poller
+never loads the classifier. Until a case is screened it is *held*: only those who may see sealed
+cases see it (cases/triage/access.py), because it may be an accusation nobody has recognised yet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from cases.domain import clocks as clock_rules
+from cases.domain.classifier import Classification
+from cases.domain.states import ACCUSATION
+from cases.events import record_event
+from cases.extensions import db
+from cases.jobs import job
+from cases.models import Case, OutboxItem
+from cases.models.types import utcnow
+from cases.outbox import add_job
+from cases.triage.calendar import configured_clocks, current_calendar, local_date
+from cases.triage.suggest import refresh_search_text, screen_case
+
+SCREEN_JOB = "screen_new_cases"
+SCREEN_BATCH = 200  # cases per job run; a fuller queue asks for another run
+_ASKED = "screening_asked"  # session.info: the job is already asked for in this transaction
+
+
+def set_acceptance_due(case: Case) -> None:
+    """The acceptance clock from receipt (for a letter the postmark date); sealed cases run on
+    the discipline track's clock."""
+    due = clock_rules.acceptance_due(current_calendar(), local_date(case.received_at), configured_clocks(),
+                                     sealed=case.confidential)
+    case.acceptance_due, case.due_estimated = due.due, due.estimated
+
+
+def apply_screening(case: Case, verdict: Classification | None, now: datetime) -> None:
+    """Search words, suggestions, sealing of a suspected accusation; the case is screened."""
+    refresh_search_text(case)
+    if verdict is not None:
+        case.suggestions = {**verdict.as_dict(case.reference), "at": now.isoformat()}
+    if verdict is not None and verdict.accusation and not case.confidential:
+        # Sealed until an inspector or supervisor says otherwise: a false alarm costs a day,
+        # a leak to the accused cannot be undone.
+        case.kind, case.confidential = ACCUSATION, True
+        record_event(case, "sealed_on_intake", at=now, actor_label="system",
+                     reason="the classifier flagged a possible accusation")
+        set_acceptance_due(case)
+    case.screened_at = now
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_asked(session: Session) -> None:
+    session.info.pop(_ASKED, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_asked_on_rollback(session: Session, previous: Any) -> None:
+    if previous.parent is None:
+        session.info.pop(_ASKED, None)
+
+
+def ask_for_screening() -> None:
+    """Queue the screening job once per transaction, unless a run is already waiting."""
+    session = db.session
+    if session.info.get(_ASKED):
+        return
+    with session.no_autoflush:
+        waiting = session.scalar(db.select(OutboxItem.id).where(
+            OutboxItem.job == SCREEN_JOB, OutboxItem.state == "pending").limit(1))
+    if waiting is None:
+        add_job(SCREEN_JOB)
+    session.info[_ASKED] = True
+
+
+@job(SCREEN_JOB)
+def screen_new_cases() -> str:
+    """Screen the cases still held, oldest first (idempotent: a screened case is left alone)."""
+    query = db.select(Case).where(Case.screened_at.is_(None)).order_by(Case.id).limit(SCREEN_BATCH)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # two workers screen different cases
+    cases = list(db.session.scalars(query))
+    for case in cases:
+        apply_screening(case, screen_case(case), utcnow())
+    if len(cases) == SCREEN_BATCH:
+        add_job(SCREEN_JOB)  # more may be waiting: another run (a spare one finds nothing)
+    current_app.logger.info("screened %d held case(s)", len(cases))
+    return f"screened {len(cases)}"
