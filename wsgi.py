@@ -74,7 +74,8 @@ def warm_up(app: Flask) -> None:
     with app.app_context():
         try:
             loaded = current_classifier() is not None
-            app.logger.info("warm-up in the master: classifier %s", "loaded" if loaded else "absent (no catalogue)")
+            app.logger.info("warm-up in the master: classifier %s",
+                            "loaded" if loaded else "absent (no catalogue)")
         except Exception:  # noqa: BLE001 - warming is an optimisation, never a reason not to start
             app.logger.exception("warm-up failed; the workers will load the classifier themselves")
         finally:

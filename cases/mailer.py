@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_mail import Message
+from sqlalchemy import event
 
 from cases.domain.mailids import make_message_id
 from cases.extensions import db, mail
@@ -40,7 +41,7 @@ def queue_outbound_message(
     author: StaffUser | None = None,
     in_reply_to: str | None = None,
 ) -> CaseMessage:
-    """Record an outbound e-mail on ``case`` and ask for it to be sent after commit. Flushes."""
+    """Record an outbound e-mail on ``case`` and ask for it to be sent after commit (next flush)."""
     message = CaseMessage(
         case=case,
         direction="outbound",
@@ -54,14 +55,21 @@ def queue_outbound_message(
         references=in_reply_to,
         delivery_status="queued",
     )
+    message.needs_message_id = True  # type: ignore[attr-defined]  (read by _our_message_id)
     db.session.add(message)
-    db.session.flush()
-    # The id is fixed before sending, so a retried send keeps it and replies always thread.
-    message.message_id = make_message_id(
-        current_app.config["SECRET_KEY"].encode(), case.id, sender_domain()
-    )
-    add_job("send_case_message", message_id=message.id)
+    # The job names the message by its id, known once the message is written: no flush here,
+    # so that a mailbox group or a web request writes everything in one flush.
+    add_job("send_case_message", message_id=message)
     return message
+
+
+@event.listens_for(CaseMessage, "before_insert")
+def _our_message_id(_mapper: object, _connection: object, target: CaseMessage) -> None:
+    # The Message-ID names the case, whose id is known by now (the case row is written first). It
+    # is fixed before sending, so a retried send keeps it and replies always thread.
+    if getattr(target, "needs_message_id", False) and target.message_id is None:
+        target.message_id = make_message_id(current_app.config["SECRET_KEY"].encode(), target.case_id,
+                                            sender_domain())
 
 
 @job("send_case_message")

@@ -24,18 +24,51 @@ MAX_ATTEMPTS = 6
 RETRY_INTERVALS = [10, 60, 300, 900, 3600]  # seconds between RQ retries
 STALE_AFTER = timedelta(minutes=10)  # an enqueued job not done by then is enqueued again
 RQ_JOB_FUNCTION = "wsgi.run_outbox_item"
-_ADDED = "outbox_added"  # session.info key: ids of the rows this transaction added
+_ADDED = "outbox_added"  # session.info key: the rows this transaction added
+_WAITING = "outbox_waiting"  # session.info key: rows whose arguments wait for ids not yet written
 
 
-def add_job(job: str, **ids: int | str) -> OutboxItem:
-    """Ask for ``job`` to run after the current transaction commits. Flushes."""
+def add_job(job: str, **args: int | str | Any) -> OutboxItem:
+    """Ask for ``job`` to run after the current transaction commits (written with the next flush).
+
+    An argument may be a model instance not written yet: the row then waits until a flush has
+    given that instance its id, and is written in the flush after (the commit flushes until clean).
+    """
     if job not in JOBS:
         raise KeyError(f"unknown job {job!r}")
-    item = OutboxItem(job=job, args=dict(ids), created_at=utcnow())
-    db.session.add(item)
-    db.session.flush()
-    db.session.info.setdefault(_ADDED, []).append(item.id)
+    item = OutboxItem(job=job, args={}, created_at=utcnow())
+    db.session.info.setdefault(_ADDED, []).append(item)
+    refs = {name: value for name, value in args.items() if isinstance(value, db.Model)}
+    plain = {name: value for name, value in args.items() if name not in refs}
+    if any(value.id is None for value in refs.values()):
+        item.args = plain
+        db.session.info.setdefault(_WAITING, []).append((item, refs))
+    else:
+        item.args = {**plain, **{name: value.id for name, value in refs.items()}}
+        db.session.add(item)
     return item
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _write_waiting(session: Session, _context: object) -> None:
+    waiting = session.info.get(_WAITING)
+    if not waiting:
+        return
+    still = []
+    for item, refs in waiting:
+        if all(value.id is not None for value in refs.values()):
+            item.args = {**item.args, **{name: value.id for name, value in refs.items()}}
+            session.add(item)  # written by the next flush
+        else:
+            still.append((item, refs))
+    session.info[_WAITING] = still
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_committed(session: Session) -> None:
+    # The boundary took its ids before committing; anything left is the sweep's.
+    session.info.pop(_ADDED, None)
+    session.info.pop(_WAITING, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -44,14 +77,25 @@ def _forget_added(session: Session, previous: Any) -> None:
     # savepoint's rollback keeps the list: the sweep would take a lost id within a minute anyway.)
     if previous.parent is None:
         session.info.pop(_ADDED, None)
+        session.info.pop(_WAITING, None)
+
+
+def flush_until_clean() -> None:
+    """Flush, and again while a flush made more rows writable (the jobs waiting for ids)."""
+    for _ in range(5):
+        db.session.flush()
+        if not db.session.new:
+            return
 
 
 def commit_and_dispatch() -> None:
     """Commit the unit of work, then hand over the jobs it added (the boundary's one commit)."""
+    flush_until_clean()
     added = db.session.info.pop(_ADDED, [])
+    ids = [item.id for item in added if item.id is not None]
     db.session.commit()
-    if added:
-        _dispatch(added, ("pending",))
+    if ids:
+        _dispatch(ids, ("pending",))
 
 
 def dispatch_pending(limit: int = 200) -> int:

@@ -65,12 +65,14 @@ def generated_message_id(sha256: str) -> str:
     return f"generated-{sha256[:32]}@{GENERATED_DOMAIN}"
 
 
-def record_ledger(key: LedgerKey | None, raw_email_id: int | None, outcome: str, size: int) -> None:
+def record_ledger(key: LedgerKey | None, outcome: str, size: int, *, raw_email: RawEmail | None = None,
+                  raw_email_id: int | None = None) -> None:
     """Add the ledger row of a UID (flushed with the message's records)."""
     if key is None:
         return
     db.session.add(MailboxLedger(mailbox=key.mailbox, folder=key.folder, uidvalidity=key.uidvalidity,
-                                 uid=key.uid, size=size, raw_email_id=raw_email_id, outcome=outcome))
+                                 uid=key.uid, size=size, raw_email=raw_email, raw_email_id=raw_email_id,
+                                 outcome=outcome))
 
 
 @dataclass(frozen=True)
@@ -91,37 +93,81 @@ def parse_clean(raw: bytes, digest: str) -> ParsedMessage:
     return parsed
 
 
-def ingest(fetched: Fetched, key: LedgerKey | None, policy: Policy, now: datetime) -> tuple[str, int | None]:
-    """Record one fetched message and route it; return (outcome, case id). Raises to quarantine."""
+class Group:
+    """What a group of messages recorded in one transaction shares, so that nothing needs a flush
+    before the end: the Message-IDs already recorded (read once), and the group's own messages."""
+
+    def __init__(self, message_ids: list[str]) -> None:
+        self._rows: dict[str, list[tuple[str, int | RawEmail, int | Case | None]]] = {}
+        self._inbound: dict[str, list[CaseMessage]] = {}
+        unique = list(dict.fromkeys(message_ids))
+        for start in range(0, len(unique), 500):
+            for raw_id, sha256, case_id, message_id in db.session.execute(
+                    select(RawEmail.id, RawEmail.sha256, RawEmail.case_id, RawEmail.message_id)
+                    .where(RawEmail.message_id.in_(unique[start:start + 500]))):
+                self._rows.setdefault(message_id, []).append((sha256, raw_id, case_id))
+
+    def seen(self, message_id: str) -> list[tuple[str, int | RawEmail, int | Case | None]]:
+        """(sha256, raw email or its id, case or its id) of every message recorded under this id."""
+        return self._rows.get(message_id, [])
+
+    def inbound(self, message_ids: list[str]) -> list[CaseMessage]:
+        """The group's own inbound messages with these Message-IDs, in the order recorded."""
+        return [m for message_id in dict.fromkeys(message_ids) for m in self._inbound.get(message_id, [])]
+
+    def add(self, message_id: str, raw_email: RawEmail, routed: Routed) -> None:
+        """Remember a message of the group, not written yet."""
+        self._rows.setdefault(message_id, []).append((raw_email.sha256, raw_email, routed.case))
+        if routed.message is not None:
+            self._inbound.setdefault(message_id, []).append(routed.message)
+
+
+def _seen_in_database(message_id: str) -> list[tuple[str, int | RawEmail, int | Case | None]]:
+    rows = db.session.execute(select(RawEmail.sha256, RawEmail.id, RawEmail.case_id)
+                              .where(RawEmail.message_id == message_id)).all()
+    return [(sha256, raw_id, case_id) for sha256, raw_id, case_id in rows]
+
+
+def ingest(fetched: Fetched, key: LedgerKey | None, policy: Policy, now: datetime, *,
+           group: Group | None = None, parsed: ParsedMessage | None = None) -> tuple[str, int | None]:
+    """Record one fetched message and route it; return (outcome, case id). Raises to quarantine.
+
+    Alone it flushes; in a ``group`` (recorded in one transaction) the caller flushes it all at
+    once, and the case id may not be known yet (None).
+    """
     digest = hashlib.sha256(fetched.raw).hexdigest()
-    parsed = parse_clean(fetched.raw, digest)
+    parsed = parsed or parse_clean(fetched.raw, digest)
     # Identical bytes give an identical Message-ID, so one look-up by id finds both a re-delivered
     # message (same hash) and a reused Message-ID (other bytes).
-    seen = db.session.execute(select(RawEmail.id, RawEmail.sha256, RawEmail.case_id)
-                              .where(RawEmail.message_id == parsed.message_id)).all()
-    for raw_id, sha256, case_id in seen:
+    seen = group.seen(parsed.message_id) if group is not None else _seen_in_database(parsed.message_id)
+    for sha256, raw_ref, case_ref in seen:
         if sha256 == digest:
-            record_ledger(key, raw_id, "duplicate", fetched.size)
-            db.session.flush()
-            return "duplicate", case_id
-    routed = route(parsed, fetched, policy, now, reused_id=bool(seen))
+            if isinstance(raw_ref, RawEmail):
+                record_ledger(key, "duplicate", fetched.size, raw_email=raw_ref)
+            else:
+                record_ledger(key, "duplicate", fetched.size, raw_email_id=raw_ref)
+            if group is None:
+                db.session.flush()
+            return "duplicate", case_ref.id if isinstance(case_ref, Case) else case_ref
+    routed = route(parsed, fetched, policy, now, reused_id=bool(seen), group=group)
     raw_email = RawEmail(message_id=parsed.message_id, sha256=digest, size=fetched.size, data=fetched.raw,
-                         received_at=now, outcome=routed.outcome,
-                         case_id=routed.case.id if routed.case is not None else None)
+                         received_at=now, outcome=routed.outcome, case=routed.case)
     db.session.add(raw_email)
-    db.session.flush()
-    link(routed, parsed, raw_email.id)
-    record_ledger(key, raw_email.id, routed.outcome, fetched.size)
-    db.session.flush()
-    return routed.outcome, raw_email.case_id
+    link(routed, parsed, raw_email)
+    record_ledger(key, routed.outcome, fetched.size, raw_email=raw_email)
+    if group is None:
+        db.session.flush()  # the message's one flush
+        return routed.outcome, raw_email.case_id
+    group.add(parsed.message_id, raw_email, routed)
+    return routed.outcome, routed.case.id if routed.case is not None else None
 
 
-def link(routed: Routed, parsed: ParsedMessage, raw_email_id: int) -> None:
+def link(routed: Routed, parsed: ParsedMessage, raw_email: RawEmail) -> None:
     """Give the inbound message its raw bytes, HTML, charset flags and threading headers."""
     message = routed.message
     if message is None:
         return
-    message.raw_email_id = raw_email_id
+    message.raw_email = raw_email
     message.body_html = parsed.html_sanitised
     message.charset_flags = parsed.charset_flags or None
     message.in_reply_to = parsed.in_reply_to
@@ -130,24 +176,25 @@ def link(routed: Routed, parsed: ParsedMessage, raw_email_id: int) -> None:
 
 
 def route(parsed: ParsedMessage, fetched: Fetched, policy: Policy, now: datetime, *,
-          reused_id: bool = True) -> Routed:
+          reused_id: bool = True, group: Group | None = None) -> Routed:
     """Decide what a parsed message is and record it: auto mail, bounce, reply, or a new case."""
     if parsed.auto == "bounce":
         return Routed("bounce", _bounce(parsed, now))
     if parsed.auto:
         return Routed("auto_reply")  # recorded (raw bytes) only: no case, never answered
     if reused_id:
-        twin = _same_content(parsed)
+        twin = _same_content(parsed, group)
         if twin is not None:
             return Routed("duplicate", twin)
-    case = find_case(parsed)
+    case = find_case(parsed, group.inbound if group is not None else None)
     if case is not None and not fetched.headers_only:
         return Routed("threaded", case, _add_reply(case, parsed, now))
     recorded = record_case(NewCase(
         channel="email", body=_body(parsed, fetched, policy), received_at=now, subject=parsed.subject,
         submitter_name=parsed.sender_name, submitter_email=parsed.sender_address,
         files=tuple(IncomingFile(a.filename, a.content_type, a.data) for a in _attachments(parsed)),
-        message_id=parsed.message_id, sender=parsed.sender_address), now=now)
+        message_id=parsed.message_id, sender=parsed.sender_address), now=now, flush=False,
+        screen_later=True)
     first = recorded.case.messages[0]
     if fetched.headers_only:
         record_event(recorded.case, "email_too_large", at=now, actor_label="mailbox",
@@ -209,11 +256,13 @@ def _add_reply(case: Case, parsed: ParsedMessage, now: datetime) -> CaseMessage:
     return message
 
 
-def _same_content(parsed: ParsedMessage) -> Case | None:
+def _same_content(parsed: ParsedMessage, group: Group | None) -> Case | None:
     """The case already holding this message when it came again with other trace headers."""
-    rows = db.session.scalars(
+    rows = list(db.session.scalars(
         select(CaseMessage).where(CaseMessage.message_id == parsed.message_id,
-                                  CaseMessage.direction == "inbound")).all()
+                                  CaseMessage.direction == "inbound")).all())
+    if group is not None:
+        rows += group.inbound([parsed.message_id])
     hashes = sorted(a.sha256 for a in _attachments(parsed))
     for message in rows:
         # Senders reuse Message-IDs: the same id counts as the same message only with the same content.

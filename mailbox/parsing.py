@@ -1,6 +1,6 @@
 """Bytes → ParsedMessage: the MIME decoding layer of the mailbox intake (pure: no I/O, no framework).
 
-Structure comes from ``email.message_from_bytes(raw, policy=email.policy.default)``; every header,
+Structure comes from ``email.message_from_bytes(raw, policy=mime_policy.default)``; every header,
 parameter and body is then decoded from the raw bytes by ``mailbox.decoding``, because the email
 package decodes gb2312-labelled GBK, raw 8-bit headers and broken charsets into U+FFFD.
 """
@@ -22,6 +22,7 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from io import BytesIO
 
+from . import mime_policy
 from .classify import (
     AutoKind,
     answer_suppressed,
@@ -146,7 +147,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if not raw.strip():
         raise MessageParseError("empty message: no bytes besides whitespace")
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        msg = email.message_from_bytes(raw, policy=mime_policy.default)
     except Exception as error:
         raise MessageParseError(f"the email package could not parse the message: {error!r}") from error
     if not list(msg.raw_items()):
@@ -262,7 +263,7 @@ def _sort(part: Message, ctype: str, into: _Collector, depth: int, path: str) ->
         return
     data = payload_bytes(part)
     if ctype in ("text/rfc822-headers", "message/global-headers"):
-        returned = BytesHeaderParser(policy=email.policy.default).parsebytes(data)
+        returned = BytesHeaderParser(policy=mime_policy.default).parsebytes(data)
         into.returned_ids += _message_ids(raw_header(returned, "message-id"))
         return
     disposition, disposition_params, name_flags = parse_params(
@@ -318,10 +319,10 @@ def _inner_message(part: Message) -> tuple[Message, bytes] | None:
             data = base64.b64decode(b"".join(payload_bytes(inner).split()))
         except (binascii.Error, ValueError):
             return inner, _serialise(inner)
-        return email.message_from_bytes(data, policy=email.policy.default), data
+        return email.message_from_bytes(data, policy=mime_policy.default), data
     if encoding == "quoted-printable":
         data = quopri.decodestring(_serialise(inner))
-        return email.message_from_bytes(data, policy=email.policy.default), data
+        return email.message_from_bytes(data, policy=mime_policy.default), data
     return inner, _serialise(inner)
 
 

@@ -28,10 +28,21 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from cases.extensions import db
 from cases.models import MailboxFolderState, MailboxLedger, QuarantinedEmail, RawEmail
 from cases.models.types import utcnow
-from cases.outbox import dispatch_pending
+from cases.outbox import dispatch_pending, flush_until_clean
 
-from .intake import Fetched, LedgerKey, Policy, clean_text, generated_message_id, ingest, record_ledger
+from .intake import (
+    Fetched,
+    Group,
+    LedgerKey,
+    Policy,
+    clean_text,
+    generated_message_id,
+    ingest,
+    parse_clean,
+    record_ledger,
+)
 from .lock import PollerLock
+from .replies import prefetch_answer_counts
 from .settings import MailboxSettings
 
 log = logging.getLogger(__name__)
@@ -204,16 +215,16 @@ class Poller:
         small = [uid for uid in batch if uid in sizes and sizes[uid] <= self.settings.max_bytes]
         for group in _by_bytes(small, sizes, FETCH_BYTES):
             bodies = client.fetch(group, ["BODY.PEEK[]"])
+            fetched: list[tuple[LedgerKey, Fetched]] = []
             for uid in group:
                 item = bodies.pop(uid, None)
                 if item is None or b"BODY[]" not in item:
                     continue  # expunged meanwhile by someone else: nothing to take
-                raw = item[b"BODY[]"]
                 self._answered.add(uid)
-                if self._record(LedgerKey(key.mailbox, key.folder, key.uidvalidity, uid),
-                                Fetched(raw=raw, size=sizes[uid])):
-                    done.append(uid)
-                self._renew()
+                fetched.append((LedgerKey(key.mailbox, key.folder, key.uidvalidity, uid),
+                                Fetched(raw=item[b"BODY[]"], size=sizes[uid])))
+            del bodies
+            done += self._record_all(fetched)
         for uid in batch:
             if uid in sizes and sizes[uid] > self.settings.max_bytes:
                 item = client.fetch([uid], ["BODY.PEEK[HEADER]"]).get(uid, {})
@@ -225,6 +236,53 @@ class Poller:
                         Fetched(raw=headers, size=sizes[uid], headers_only=True)):
                     done.append(uid)
         return sorted(done)
+
+    def _record_all(self, items: list[tuple[LedgerKey, Fetched]]) -> list[int]:
+        """Record a group of messages; return the UIDs recorded (committed)."""
+        if len(items) > 1 and self._record_together(items):
+            return [key.uid for key, _ in items]
+        done = []
+        for key, fetched in items:
+            if self._record(key, fetched):
+                done.append(key.uid)
+            self._renew()
+        return done
+
+    def _record_together(self, items: list[tuple[LedgerKey, Fetched]]) -> bool:
+        """Record a group in one transaction; False (nothing kept) when any message fails.
+
+        One commit per group instead of one per message: the server is touched only after it,
+        as before. A failure rolls the group back and the caller takes its messages one by one,
+        each in its own transaction, so the bad one is quarantined and the others are kept.
+        """
+        outcomes = []
+        try:
+            now = utcnow()
+            parsed = [parse_clean(raw, hashlib.sha256(raw).hexdigest()) for raw in (f.raw for _, f in items)]
+            # The look-ups every message needs, once for the group: Message-IDs already recorded,
+            # automatic answers already sent to each sender.
+            group = Group([message.message_id for message in parsed])
+            prefetch_answer_counts([message.sender_address for message in parsed], now)
+            # No autoflush: what a message needs of the group's earlier ones is in ``group``, so
+            # the whole group is written by one flush, a few statements per table.
+            with db.session.no_autoflush:
+                for (key, fetched), message in zip(items, parsed, strict=True):
+                    outcomes.append(ingest(fetched, key, self.policy, now, group=group, parsed=message)[0])
+                    self._renew()
+            flush_until_clean()
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
+            raise  # the database is down: stop; the messages stay on the server for the next poll
+        except Exception as error:  # noqa: BLE001 - retried one by one, where it is quarantined
+            db.session.rollback()
+            log.warning("a group of %d messages is recorded one by one: %s: %s", len(items),
+                        type(error).__name__, error)
+            return False
+        self.summary.fetched += len(items)
+        for outcome in outcomes:
+            self.summary.count(outcome)
+        return True
 
     def _record(self, key: LedgerKey, fetched: Fetched) -> bool:
         """Record one message in its own transaction; quarantine it when it fails."""
@@ -318,7 +376,7 @@ def quarantine(fetched: Fetched, key: LedgerKey | None, error: str,
     digest = hashlib.sha256(fetched.raw).hexdigest()
     raw_email = db.session.scalar(select(RawEmail).where(RawEmail.sha256 == digest).limit(1))
     if raw_email is not None and key is not None:
-        record_ledger(key, raw_email.id, "duplicate", fetched.size)
+        record_ledger(key, "duplicate", fetched.size, raw_email_id=raw_email.id)
         db.session.flush()
         return None
     if raw_email is None:
@@ -328,7 +386,7 @@ def quarantine(fetched: Fetched, key: LedgerKey | None, error: str,
         db.session.add(raw_email)
     raw_email.outcome = "quarantined"
     db.session.flush()
-    record_ledger(key, raw_email.id, "quarantined", fetched.size)
+    record_ledger(key, "quarantined", fetched.size, raw_email=raw_email)
     entry = QuarantinedEmail(raw_email=raw_email, error=clean_text(error)[:4000], retries=0, state="open")
     db.session.add(entry)
     db.session.flush()

@@ -43,7 +43,7 @@ def retry(entry: QuarantinedEmail, policy: Policy, now: datetime) -> str:
             # A too-large message was stored with its headers only (size counts the whole message).
             fetched = Fetched(raw=raw, size=raw_email.size, headers_only=raw_email.size > len(raw))
             routed = route(parsed, fetched, policy, now)
-            link(routed, parsed, raw_email.id)
+            link(routed, parsed, raw_email)
             db.session.flush()
     except Exception as error:  # noqa: BLE001 - the failure is what staff must see
         entry.error = f"{type(error).__name__}: {error}"[:4000]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from cases.events import record_event
 from cases.extensions import db
@@ -34,13 +36,51 @@ def _why_not(case: Case, parsed: ParsedMessage, per_day: int, now: datetime) -> 
         return "the address is marked undeliverable"
     # Rate limit per address: a flood of mail (or a loop with a robot we did not recognise) must not
     # make us send a flood back.
-    sent = db.session.scalar(
-        select(func.count(CaseMessage.id)).where(
-            CaseMessage.direction == "outbound", CaseMessage.author_id.is_(None),
-            CaseMessage.recipients == address, CaseMessage.created_at >= now - timedelta(days=1)))
-    if sent is not None and sent >= per_day:
+    sent = _answers_sent(address, now)
+    if sent >= per_day:
         return f"rate limit: {per_day} automatic answers to this address in 24 hours"
     return None
+
+
+_COUNTS = "answer_counts"  # session.info: automatic answers per address, for this transaction
+
+
+def _count_query(addresses: list[str], now: datetime) -> Any:
+    return (select(CaseMessage.recipients, func.count(CaseMessage.id))
+            .where(CaseMessage.direction == "outbound", CaseMessage.author_id.is_(None),
+                   CaseMessage.recipients.in_(addresses), CaseMessage.created_at >= now - timedelta(days=1))
+            .group_by(CaseMessage.recipients))
+
+
+def prefetch_answer_counts(addresses: list[str], now: datetime) -> None:
+    """Count the automatic answers of the last day to these addresses at once, for a group of
+    messages recorded in one transaction; the answers it queues are counted as they are."""
+    wanted = sorted({address.strip().lower() for address in addresses if address})  # as cases keep it
+    counts = dict.fromkeys(wanted, 0)
+    with db.session.no_autoflush:
+        for start in range(0, len(wanted), 500):
+            counts.update(dict(db.session.execute(_count_query(wanted[start:start + 500], now)).all()))
+    db.session.info[_COUNTS] = counts
+
+
+def _answers_sent(address: str, now: datetime) -> int:
+    counts = db.session.info.get(_COUNTS)
+    if counts is not None and address in counts:
+        return int(counts[address])
+    # (No autoflush: the answers queued before are flushed; the new case need not be, yet.)
+    with db.session.no_autoflush:
+        return int(sum(n for _, n in db.session.execute(_count_query([address], now)).all()))
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_counts(session: Session) -> None:
+    session.info.pop(_COUNTS, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_counts_on_rollback(session: Session, previous: Any) -> None:
+    if previous.parent is None:
+        session.info.pop(_COUNTS, None)
 
 
 def in_language(language: str) -> AbstractContextManager[object]:
@@ -59,6 +99,9 @@ def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: d
         body = current_app.jinja_env.get_template(template).render(case=case, **context)
         subject = f"[{case.reference}] {subject or _('Your message')}"
     in_reply_to = None if parsed.message_id_generated else parsed.message_id
+    counts = db.session.info.get(_COUNTS)
+    if counts is not None and case.submitter_email in counts:
+        counts[case.submitter_email] += 1
     return queue_outbound_message(case, subject, body, now=now, in_reply_to=in_reply_to)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -16,8 +18,13 @@ def _key() -> bytes:
     return str(current_app.config["SECRET_KEY"]).encode()
 
 
-def find_case(parsed: ParsedMessage) -> Case | None:
-    """The case a reply belongs to, or None when the message opens a new case."""
+def find_case(parsed: ParsedMessage,
+              pending: Callable[[list[str]], list[CaseMessage]] | None = None) -> Case | None:
+    """The case a reply belongs to, or None when the message opens a new case.
+
+    ``pending`` gives the inbound messages recorded but not written yet (a group of messages in
+    one transaction): a sender may reply to their own letter of the same group.
+    """
     sender = parsed.sender_address
     # Our reference in the subject counts only from the case's own sender: anyone can type one.
     if parsed.case_reference and sender:
@@ -43,6 +50,9 @@ def find_case(parsed: ParsedMessage) -> Case | None:
         # A message of the same sender: people reply to their own first mail to add something.
         if direction == "outbound" or (sender and (message_sender or "").strip().lower() == sender):
             return db.session.get(Case, case_id)
+    for message in pending(ids[:50]) if pending is not None else []:
+        if sender and (message.sender or "").strip().lower() == sender:
+            return message.case
     return None
 
 

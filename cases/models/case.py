@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.extensions import db
 from cases.models.catalogue import Problem, Task
+
+if TYPE_CHECKING:
+    from cases.models.mail import RawEmail
 from cases.models.org import Department, StaffUser
 from cases.models.types import UTCDateTime, utcnow
 
@@ -92,6 +95,9 @@ class Case(db.Model):
     referred_to: Mapped[str] = mapped_column(Text, default="")  # out of scope: referred to whom
     suggestions: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # classifier output at intake
     search_text: Mapped[str] = mapped_column(Text, default="")  # segmented words for full-text search
+    # When the classifier looked at it (suggestions, search words, sealing). Until then the case
+    # is held: seen only by those who may see sealed cases (cases/triage/screening.py).
+    screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -134,6 +140,7 @@ class CaseMessage(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="message", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    raw_email: Mapped[RawEmail | None] = relationship()
 
 
 class Attachment(db.Model):

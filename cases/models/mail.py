@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.extensions import db
 from cases.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from cases.models.case import Case
 
 
 class RawEmail(db.Model):
@@ -26,6 +30,8 @@ class RawEmail(db.Model):
     # new_case, threaded, duplicate, auto_reply, bounce, too_large, quarantined
     outcome: Mapped[str] = mapped_column(String(20), default="")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_case.id"), index=True)
+
+    case: Mapped[Case | None] = relationship()
 
 
 class MailboxLedger(db.Model):

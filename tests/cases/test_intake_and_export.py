@@ -102,6 +102,43 @@ def test_concurrent_intakes_get_distinct_references(app):
     assert sorted(references) == [f"HQ-2026-{n:06d}" for n in range(1, 41)]
 
 
+def test_several_cases_in_one_transaction_take_consecutive_references(app):
+    from cases.models import ReferenceCounter
+
+    references: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker(per_transaction: int) -> None:
+        with app.app_context():
+            try:
+                for _ in range(5):
+                    references.extend(record_case(_new(), now=NOW).case.reference
+                                      for _ in range(per_transaction))
+                    db.session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    # Groups of e-mails (several cases a transaction) beside single web opinions.
+    threads = [threading.Thread(target=worker, args=(n,)) for n in (1, 4, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(references) == [f"HQ-2026-{n:06d}" for n in range(1, 61)]
+    assert db.session.get(ReferenceCounter, 2026).last_value == 60
+    # A rolled-back savepoint gives nothing twice: the next number comes from the database again.
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        record_case(_new(), now=NOW)
+        raise RuntimeError("rolled back")
+    later = [record_case(_new(), now=NOW).case.reference for _ in range(2)]
+    db.session.commit()
+    assert later == ["HQ-2026-000061", "HQ-2026-000062"]
+    assert db.session.get(ReferenceCounter, 2026).last_value == 62
+
+
 def _export(runner, *extra: str) -> list[dict]:
     result = runner.invoke(args=["cases", "export", "--jsonl", *extra])
     assert result.exit_code == 0, result.output

@@ -161,6 +161,35 @@ def test_same_message_id_with_other_content_is_a_new_message(mailbox_app, doveco
     assert count(Case) == 2 and count(RawEmail) == 3
 
 
+def test_a_group_sees_its_own_earlier_messages(mailbox_app, dovecot, caplog):
+    # All in one poll, so in one transaction: what each message needs of the earlier ones comes
+    # from the group itself, not from the database.
+    first = message(body="第一封：楼宇空置", message_id="own1@example.cn")
+    dovecot.deliver([
+        first,
+        # the sender replies to their own letter, before it was ever written to the database
+        message(subject="再补充", body="补充：还有停车", message_id="own2@example.cn",
+                extra="In-Reply-To: <own1@example.cn>"),
+        # a stranger replying to it opens a case of their own
+        message(sender="x@example.cn", subject="再补充", body="陌生人", message_id="own3@example.cn",
+                extra="In-Reply-To: <own1@example.cn>"),
+        # the very same bytes again (another UID), and the same letter with other trace headers
+        first,
+        b"Received: from relay2 by mx; Sat, 28 Nov 2026 10:01:00 +0800\r\n" + first,
+        # the same Message-ID with other content: a new letter
+        message(body="内容不同的另一封", message_id="own1@example.cn"),
+    ])
+    summary = poll()
+    assert "recorded one by one" not in caplog.text  # the group path, not the fallback
+    assert (summary.new_cases, summary.threaded, summary.duplicates) == (3, 1, 2)
+    assert count(RawEmail) == 5 and count(MailboxLedger) == 6
+    case = db.session.scalar(select(Case).join(CaseMessage)
+                             .where(CaseMessage.body_text == "第一封：楼宇空置"))
+    inbound = [m.body_text for m in case.messages if m.direction == "inbound"]
+    assert inbound == ["第一封：楼宇空置", "补充：还有停车"]
+    assert poll().fetched == 0
+
+
 def test_bounce_marks_the_address_undeliverable_and_is_never_answered(mailbox_app, dovecot):
     dovecot.deliver([message(sender="gone@example.cn", message_id="g1@example.cn")])
     poll()
@@ -247,3 +276,40 @@ def test_cli_loop_with_idle(mailbox_app, dovecot, runner):
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.strip().splitlines()]
     assert [line["new_cases"] for line in lines] == [1, 0]
+
+
+def test_a_group_is_committed_once_and_its_cases_are_screened_after(mailbox_app, dovecot, catalogue, caplog):
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from cases.models import OutboxItem
+    from cases.outbox import dispatch_pending
+    from cases.triage.screening import SCREEN_JOB
+    from tests.support.services import free_port
+
+    # Production mode with the workers away: the jobs wait in the outbox.
+    mailbox_app.config.update(EMBEDDED_JOBS=False, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    dovecot.deliver([message(message_id=f"group{i}@example.cn", sender=f"p{i}@example.cn",
+                             body=f"第{i}封：核心区楼宇空置率太高") for i in range(12)])
+    commits = []
+    listener = lambda session: commits.append(1)  # noqa: E731
+    event.listen(Session, "after_commit", listener)
+    try:
+        summary = poll()
+    finally:
+        event.remove(Session, "after_commit", listener)
+    assert summary.new_cases == 12
+    # Twelve messages in one transaction; the rest is the folder state, the server step, the outbox.
+    assert "recorded one by one" not in caplog.text
+    assert len(commits) <= 8, commits
+    held = list(db.session.scalars(select(Case)))
+    assert len(held) == 12 and all(case.screened_at is None for case in held)
+    [job] = db.session.scalars(select(OutboxItem).where(OutboxItem.job == SCREEN_JOB)).all()
+    assert job.state == "pending"
+
+    mailbox_app.config.update(EMBEDDED_JOBS=True)  # the workers are back
+    dispatch_pending()
+    db.session.expire_all()
+    screened = list(db.session.scalars(select(Case)))
+    assert all(case.screened_at is not None and case.suggestions for case in screened)
+    assert all("空置" in case.search_text.split() for case in screened)

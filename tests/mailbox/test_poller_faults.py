@@ -84,10 +84,10 @@ def test_one_failing_message_is_quarantined_and_the_batch_goes_on(mailbox_app, d
                      message(message_id="ok2@example.cn", body="好的二")])
     real = poller_module.ingest
 
-    def faulty(fetched, key, policy, now):
+    def faulty(fetched, key, policy, now, **kwargs):
         if b"bad@example.cn" in fetched.raw:
             raise RuntimeError("injected fault")
-        return real(fetched, key, policy, now)
+        return real(fetched, key, policy, now, **kwargs)
 
     monkeypatch.setattr(poller_module, "ingest", faulty)
     summary = poll()
