@@ -17,3 +17,6 @@ QUEUE = os.environ.get("RQ_QUEUE", "hqcbd")
 cron.register(wsgi.sweep_outbox, QUEUE, interval=60)
 # The published mailbox, every minute; the poller's own lock keeps runs from overlapping.
 cron.register(wsgi.poll_mailbox, QUEUE, interval=60)
+# Cases held for screening: normally screened by the job the intake asked for; this catches
+# what a failed job left behind (held cases are seen by supervisors and inspectors only).
+cron.register(wsgi.screen_held_cases, QUEUE, interval=60)

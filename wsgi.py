@@ -119,6 +119,17 @@ def sweep_outbox() -> int:
         return dispatch_pending()
 
 
+def screen_held_cases() -> str:
+    """RQ cron entry point: screen cases still held (a screening job that finally failed, say)."""
+    from cases.extensions import db
+    from cases.triage.screening import screen_new_cases
+
+    with _app_for_jobs().app_context():
+        result = screen_new_cases()
+        db.session.commit()
+        return result
+
+
 def poll_mailbox() -> object:
     """RQ cron entry point: poll the published mailbox once under its lock (re-raises on failure)."""
     from mailbox.cli import poll_locked

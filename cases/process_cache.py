@@ -1,7 +1,8 @@
 """Per-process caches of rarely changing rows, forgotten when this process writes those rows.
 
-Other processes see a change within the cache's lifetime; this process sees it at once, also
-before its own flush (pending objects of the watched models bypass the cache).
+Other processes see a change within the cache's lifetime; this process sees it at once: a new
+row of a watched model bypasses the cache until it is flushed, and a flush of any watched row
+forgets it (an edit to a loaded row counts from the next flush, which any query makes).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class RowCache(Generic[T]):
 
     def get(self, compute: Callable[[], T]) -> T:
         """The cached value, or ``compute()`` when it is old, missing or rows are pending."""
-        session = db.session
-        pending = self._touches(chain(session.new, session.dirty, session.deleted))
+        # Not a scan of session.new: a group of e-mails holds thousands of pending objects.
+        pending = self.key in db.session.info.get(_PENDING, ())
         cached = current_app.extensions.get(self.key)
         if not pending and cached is not None and time.monotonic() - cached[0] < self.seconds:
             return cached[1]  # type: ignore[no-any-return]
@@ -50,11 +51,27 @@ class RowCache(Generic[T]):
         current_app.extensions.pop(self.key, None)
 
 
+_PENDING = "row_cache_pending"  # session.info: keys of the caches whose models have new rows pending
+
+
+@event.listens_for(Session, "transient_to_pending")  # new rows only (not merged or loaded ones)
+def _note_pending(session: Session, instance: object) -> None:
+    for cache in _CACHES:
+        if isinstance(instance, cache.models):
+            session.info.setdefault(_PENDING, set()).add(cache.key)
+
+
 @event.listens_for(Session, "after_flush")
 def _forget_written(session: Session, _context: object) -> None:
     # A row written by this process counts from its next use on.
+    touched = session.info.pop(_PENDING, set())
     if not has_app_context():
         return
     for cache in _CACHES:
-        if cache._touches(chain(session.new, session.dirty, session.deleted)):
+        if cache.key in touched or cache._touches(chain(session.dirty, session.deleted)):
             cache.forget()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, _previous: object) -> None:
+    session.info.pop(_PENDING, None)

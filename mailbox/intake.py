@@ -5,9 +5,7 @@ The caller (the poller, the quarantine's retry) commits; the server is touched o
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,12 +17,11 @@ from cases.extensions import db
 from cases.intake import IncomingFile, NewCase, record_case
 from cases.models import Attachment, Case, CaseMessage, MailboxLedger, RawEmail
 
-from .parsing import ParsedAttachment, ParsedMessage, parse_message
+from .parsing import ParsedAttachment, ParsedMessage
+from .prepare import parse_clean
 from .replies import acknowledge, tell_too_large
 from .threads import find_bounced, find_case
 
-GENERATED_DOMAIN = "hqcbd.invalid"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 OUTCOMES = ("new_case", "threaded", "duplicate", "auto_reply", "bounce", "too_large", "quarantined")
 
 
@@ -55,16 +52,6 @@ class Policy:
     ack_per_day: int
 
 
-def clean_text(value: str) -> str:
-    """Without control characters (PostgreSQL text refuses NUL; none belongs in an id or error)."""
-    return _CONTROL.sub("", value)
-
-
-def generated_message_id(sha256: str) -> str:
-    """The stable id of a message without Message-ID (the parser's own scheme)."""
-    return f"generated-{sha256[:32]}@{GENERATED_DOMAIN}"
-
-
 def record_ledger(key: LedgerKey | None, outcome: str, size: int, *, raw_email: RawEmail | None = None,
                   raw_email_id: int | None = None) -> None:
     """Add the ledger row of a UID (flushed with the message's records)."""
@@ -82,15 +69,6 @@ class Routed:
     outcome: str
     case: Case | None = None
     message: CaseMessage | None = None
-
-
-def parse_clean(raw: bytes, digest: str) -> ParsedMessage:
-    """Parse, with a Message-ID that can be stored (no control characters, at most 998 characters)."""
-    parsed = parse_message(raw)
-    if clean_text(parsed.message_id) != parsed.message_id or len(parsed.message_id) > 998:
-        parsed = dataclasses.replace(parsed, message_id=clean_text(parsed.message_id)[:998]
-                                     or generated_message_id(digest))
-    return parsed
 
 
 class Group:

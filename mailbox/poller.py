@@ -15,7 +15,8 @@ import logging
 import ssl as ssl_module
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -30,18 +31,10 @@ from cases.models import MailboxFolderState, MailboxLedger, QuarantinedEmail, Ra
 from cases.models.types import utcnow
 from cases.outbox import dispatch_pending, flush_until_clean
 
-from .intake import (
-    Fetched,
-    Group,
-    LedgerKey,
-    Policy,
-    clean_text,
-    generated_message_id,
-    ingest,
-    parse_clean,
-    record_ledger,
-)
+from .intake import Fetched, Group, LedgerKey, Policy, ingest, record_ledger
 from .lock import PollerLock
+from .parsing import ParsedMessage
+from .prepare import ParseAhead, clean_text, generated_message_id
 from .replies import prefetch_answer_counts
 from .settings import MailboxSettings
 
@@ -63,6 +56,7 @@ class Summary:
     quarantined: int = 0
     too_large: int = 0
     server_done: int = 0
+    parsed_ahead: int = 0  # parsed by the second process (a backlog)
     uidvalidity_changed: bool = False
     seconds: float = 0.0
 
@@ -114,6 +108,18 @@ def _by_bytes(uids: list[int], sizes: dict[int, int], cap: int) -> Iterator[list
         yield group
 
 
+@dataclass
+class _Batch:
+    """One batch of UIDs as fetched: sizes, groups of bodies with their parse, the UIDs answered."""
+
+    uids: list[int]
+    sizes: dict[int, int]
+    # (messages, their parse, whether parsed in the second process)
+    groups: list[tuple[list[tuple[LedgerKey, Fetched]], Future[list[ParsedMessage]], bool]] = field(
+        default_factory=list)
+    answered: set[int] = field(default_factory=set)
+
+
 class Poller:
     """One poll of one folder of one mailbox (hold the lock before calling run)."""
 
@@ -124,7 +130,6 @@ class Poller:
         self.client_factory = client_factory
         self.policy = Policy(max_bytes=settings.max_bytes, ack_per_day=settings.ack_per_day)
         self.summary = Summary()
-        self._answered: set[int] = set()
 
     def run(self) -> Summary:
         """Poll once: finish server steps left behind, then take every new UID in batches."""
@@ -165,21 +170,40 @@ class Poller:
                      if uid > last_uid and uid not in known)
         db.session.rollback()  # end the read transaction before the long fetch
         floor: int | None = None
-        for batch in _chunks(new, settings.batch_size):
-            self._renew()
-            done = self._batch(client, key, batch)
-            dispatch_pending()  # acknowledgements go out once their records are committed
-            self._server_step(client, key, done)
-            # A UID the server listed but did not return stays above last_uid: taken next time.
-            missing = [uid for uid in batch if uid not in self._answered]
-            if missing and floor is None:
-                floor = min(missing) - 1
-            db.session.execute(update(MailboxFolderState).where(MailboxFolderState.id == state_id)
-                               .values(last_uid=max(batch) if floor is None else floor, polled_at=utcnow()))
-            db.session.commit()
+        # Batch k+1 is fetched (and parsed in a second process, for a backlog) while batch k is
+        # recorded; nothing is done on the server for a batch before its own commit.
+        backlog = 0 < settings.parse_ahead_min <= len(new)
+        with ParseAhead(enabled=backlog) as parser:
+            ahead: _Batch | None = None
+            for uids in [*_chunks(new, settings.batch_size), None]:
+                try:
+                    fetched = None if uids is None else self._fetch(client, key, uids, parser)
+                except Exception:
+                    if ahead is not None:  # keep what was fetched; its server step waits for the next poll
+                        self._record_groups(ahead)
+                    raise
+                if ahead is not None:
+                    floor = self._finish(client, key, ahead, state_id, floor)
+                ahead = fetched
         db.session.execute(update(MailboxFolderState).where(MailboxFolderState.id == state_id)
                            .values(polled_at=utcnow()))
         db.session.commit()
+
+    def _finish(self, client: IMAPClient, key: LedgerKey, batch: _Batch, state_id: int,
+                floor: int | None) -> int | None:
+        """Record a fetched batch, act on the server, move the folder's mark; return the floor."""
+        self._renew()
+        done = self._record_batch(client, key, batch)
+        dispatch_pending()  # acknowledgements go out once their records are committed
+        self._server_step(client, key, done)
+        # A UID the server listed but did not return stays above last_uid: taken next time.
+        missing = [uid for uid in batch.uids if uid not in batch.answered]
+        if missing and floor is None:
+            floor = min(missing) - 1
+        db.session.execute(update(MailboxFolderState).where(MailboxFolderState.id == state_id)
+                           .values(last_uid=max(batch.uids) if floor is None else floor, polled_at=utcnow()))
+        db.session.commit()
+        return floor
 
     def _ledger_where(self, key: LedgerKey) -> tuple[Any, ...]:
         return (MailboxLedger.mailbox == key.mailbox, MailboxLedger.folder == key.folder,
@@ -206,40 +230,59 @@ class Poller:
         return list(db.session.scalars(select(MailboxLedger.uid).where(
             *self._ledger_where(key), MailboxLedger.server_done.is_(False)).order_by(MailboxLedger.uid)))
 
-    def _batch(self, client: IMAPClient, key: LedgerKey, batch: list[int]) -> list[int]:
-        """Fetch and record one batch; return the UIDs now safely recorded (committed)."""
-        sizes = {uid: int(item[b"RFC822.SIZE"]) for uid, item in client.fetch(batch, ["RFC822.SIZE"]).items()
+    def _fetch(self, client: IMAPClient, key: LedgerKey, uids: list[int], parser: ParseAhead) -> _Batch:
+        """Fetch a batch's sizes and bodies (BODY.PEEK[]: never sets \\Seen) and hand them to the parser."""
+        sizes = {uid: int(item[b"RFC822.SIZE"]) for uid, item in client.fetch(uids, ["RFC822.SIZE"]).items()
                  if b"RFC822.SIZE" in item}
-        done: list[int] = []
-        self._answered = set()
-        small = [uid for uid in batch if uid in sizes and sizes[uid] <= self.settings.max_bytes]
+        batch = _Batch(uids=uids, sizes=sizes)
+        small = [uid for uid in uids if uid in sizes and sizes[uid] <= self.settings.max_bytes]
         for group in _by_bytes(small, sizes, FETCH_BYTES):
             bodies = client.fetch(group, ["BODY.PEEK[]"])
-            fetched: list[tuple[LedgerKey, Fetched]] = []
+            items: list[tuple[LedgerKey, Fetched]] = []
             for uid in group:
                 item = bodies.pop(uid, None)
                 if item is None or b"BODY[]" not in item:
                     continue  # expunged meanwhile by someone else: nothing to take
-                self._answered.add(uid)
-                fetched.append((LedgerKey(key.mailbox, key.folder, key.uidvalidity, uid),
-                                Fetched(raw=item[b"BODY[]"], size=sizes[uid])))
+                batch.answered.add(uid)
+                items.append((LedgerKey(key.mailbox, key.folder, key.uidvalidity, uid),
+                              Fetched(raw=item[b"BODY[]"], size=sizes[uid])))
             del bodies
-            done += self._record_all(fetched)
-        for uid in batch:
-            if uid in sizes and sizes[uid] > self.settings.max_bytes:
+            batch.groups.append((items, *parser.submit([fetched.raw for _, fetched in items])))
+        return batch
+
+    def _record_batch(self, client: IMAPClient, key: LedgerKey, batch: _Batch) -> list[int]:
+        """Record a fetched batch; return the UIDs now safely recorded (committed)."""
+        done = self._record_groups(batch)
+        for uid in batch.uids:
+            if uid in batch.sizes and batch.sizes[uid] > self.settings.max_bytes:
                 item = client.fetch([uid], ["BODY.PEEK[HEADER]"]).get(uid, {})
                 headers = item.get(b"BODY[HEADER]")
                 if headers is not None:
-                    self._answered.add(uid)
+                    batch.answered.add(uid)
                 if headers is not None and self._record(
                         LedgerKey(key.mailbox, key.folder, key.uidvalidity, uid),
-                        Fetched(raw=headers, size=sizes[uid], headers_only=True)):
+                        Fetched(raw=headers, size=batch.sizes[uid], headers_only=True)):
                     done.append(uid)
         return sorted(done)
 
-    def _record_all(self, items: list[tuple[LedgerKey, Fetched]]) -> list[int]:
+    def _record_groups(self, batch: _Batch) -> list[int]:
+        """Record the bodies of a fetched batch (not its too-large messages, which need the server)."""
+        done: list[int] = []
+        for items, parsed, ahead in batch.groups:
+            try:
+                messages = parsed.result()
+            except Exception as error:  # noqa: BLE001 - one by one, where the bad one is quarantined
+                log.info("a group could not be parsed as a whole (%s): one by one", type(error).__name__)
+                messages = None
+            if messages is not None and ahead:
+                self.summary.parsed_ahead += len(messages)
+            done += self._record_all(items, messages)
+        return done
+
+    def _record_all(self, items: list[tuple[LedgerKey, Fetched]],
+                    parsed: list[ParsedMessage] | None) -> list[int]:
         """Record a group of messages; return the UIDs recorded (committed)."""
-        if len(items) > 1 and self._record_together(items):
+        if len(items) > 1 and parsed is not None and self._record_together(items, parsed):
             return [key.uid for key, _ in items]
         done = []
         for key, fetched in items:
@@ -248,7 +291,7 @@ class Poller:
             self._renew()
         return done
 
-    def _record_together(self, items: list[tuple[LedgerKey, Fetched]]) -> bool:
+    def _record_together(self, items: list[tuple[LedgerKey, Fetched]], parsed: list[ParsedMessage]) -> bool:
         """Record a group in one transaction; False (nothing kept) when any message fails.
 
         One commit per group instead of one per message: the server is touched only after it,
@@ -258,7 +301,6 @@ class Poller:
         outcomes = []
         try:
             now = utcnow()
-            parsed = [parse_clean(raw, hashlib.sha256(raw).hexdigest()) for raw in (f.raw for _, f in items)]
             # The look-ups every message needs, once for the group: Message-IDs already recorded,
             # automatic answers already sent to each sender.
             group = Group([message.message_id for message in parsed])

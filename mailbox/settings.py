@@ -27,6 +27,7 @@ class MailboxSettings:
     server_action: str
     max_bytes: int
     batch_size: int
+    parse_ahead_min: int  # new messages from which a second process parses ahead (0: never)
     ack_per_day: int
     poll_interval: float
     lock_ttl: int
@@ -67,7 +68,8 @@ def load_settings() -> MailboxSettings:
         processed_folder=str(_get("MAILBOX_PROCESSED_FOLDER", "Processed")),
         server_action=action,
         max_bytes=int(_get("MAILBOX_MAX_BYTES", 25 * 1024 * 1024)),
-        batch_size=max(1, int(_get("MAILBOX_BATCH_SIZE", 100))),
+        batch_size=max(1, int(_get("MAILBOX_BATCH_SIZE", 250))),
+        parse_ahead_min=max(0, int(_get("MAILBOX_PARSE_AHEAD_MIN", 500))),
         ack_per_day=int(_get("MAILBOX_ACK_PER_DAY", 5)),
         poll_interval=float(_get("MAILBOX_POLL_INTERVAL", 60)),
         lock_ttl=max(10, int(_get("MAILBOX_LOCK_TTL", 120))),

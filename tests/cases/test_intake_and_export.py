@@ -202,3 +202,25 @@ def test_a_problem_code_links_the_current_catalogue_only(app):
     [old_link], [new_link] = first.problems, second.problems
     assert old_link.code == new_link.code == "1.1" and old_link.id != new_link.id
     assert new_link.area.plan_id == newer.id and new_link.title == old_link.title
+
+
+def test_the_problem_lookup_of_the_web_form_is_cached(app):
+    from sqlalchemy import event
+
+    from cases.catalogue import bundled_notice_path, import_notice, read_notice_file
+
+    import_notice(read_notice_file(bundled_notice_path()))
+    db.session.commit()
+    record_case(_new(problem_codes=("1.1",)), now=NOW)
+    db.session.commit()
+    statements: list[str] = []
+    engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        case = record_case(_new(problem_codes=("2.3",)), now=NOW).case
+        db.session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert [p.code for p in case.problems] == ["2.3"]
+    assert not [s for s in statements if s.lstrip().upper().startswith("SELECT")], statements

@@ -313,3 +313,17 @@ def test_a_group_is_committed_once_and_its_cases_are_screened_after(mailbox_app,
     screened = list(db.session.scalars(select(Case)))
     assert all(case.screened_at is not None and case.suggestions for case in screened)
     assert all("空置" in case.search_text.split() for case in screened)
+
+
+def test_a_backlog_is_parsed_ahead_in_a_second_process(mailbox_app, dovecot, caplog):
+    mailbox_app.config.update(MAILBOX_PARSE_AHEAD_MIN=1, MAILBOX_BATCH_SIZE=10)
+    messages = corpus()
+    dovecot.deliver(raw for _name, raw, _expected in messages)
+    summary = poll()
+    # Every message, parsed by the spawned process (which imports our mailbox package too).
+    assert summary.parsed_ahead == summary.fetched == len(messages)
+    assert "recorded one by one" not in caplog.text
+    expected = [expected_outcome(e) for _n, _r, e in messages]
+    assert summary.new_cases + summary.too_large == expected.count("new_case")
+    assert count(RawEmail) == len(messages) and count(MailboxLedger) == len(messages)
+    assert poll().fetched == 0
