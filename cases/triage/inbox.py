@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
@@ -18,8 +19,10 @@ from cases.triage.access import sealed_condition, visible_condition
 
 REFERENCE = re.compile(r"^HQ-\d{4}-\d{6}$", re.IGNORECASE)
 WAITING_FOR_REPLY = (ACCEPTED, ASSIGNED, ANSWERED, APPROVED)
-# A search matching more cases than this is "common" (see _common_search).
-COMMON_MATCHES = 2000
+# A search is "common" when at least this many of the newest PROBE_ROWS cases match (see
+# _common_search): a page of 50 is then found within about 10,000 rows walked newest first.
+PROBE_ROWS = 500
+COMMON_IN_PROBE = 3
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,10 @@ def overdue_condition(today: date) -> ColumnElement[bool]:
     )
 
 
-def search_condition(query: str, dialect: str) -> ColumnElement[bool] | None:
-    """SQL: the case holds every word of ``query`` (a reference is looked up directly)."""
+def search_condition(query: str, dialect: str, column: Any = None) -> ColumnElement[bool] | None:
+    """SQL: the case holds every word of ``query`` (a reference is looked up directly); ``column``
+    is the searched text when it is not the case's own (a subquery's)."""
+    searched = Case.search_text if column is None else column
     query = query.strip()
     if REFERENCE.match(query):
         return Case.reference == query.upper()
@@ -69,10 +74,10 @@ def search_condition(query: str, dialect: str) -> ColumnElement[bool] | None:
         return None
     if dialect == "postgresql":
         # The same expression as the GIN index of migration 0004, or the index is not used.
-        vector = func.to_tsvector(literal_column("'simple'"), Case.search_text)
+        vector = func.to_tsvector(literal_column("'simple'"), searched)
         return vector.op("@@")(func.plainto_tsquery(literal_column("'simple'"), " ".join(words)))
     # The embedded mode: search_text holds the segmented words, so LIKE finds them.
-    return and_(*(Case.search_text.like(f"%{_escape_like(word)}%", escape="\\") for word in words))
+    return and_(*(searched.like(f"%{_escape_like(word)}%", escape="\\") for word in words))
 
 
 def _escape_like(word: str) -> str:
@@ -159,15 +164,20 @@ def _common_search(filters: InboxFilters) -> bool:
 
     The planner multiplies the frequencies of the words as if they were independent (人才 and 公寓
     are not), takes a common phrase for a rare one, and fetches every match through the GIN index
-    to sort them: hundreds of milliseconds at a million cases. A cheap probe tells the two apart.
+    to sort them: hundreds of milliseconds at a million cases. A cheap probe tells the two apart:
+    the newest PROBE_ROWS cases, read through the (received_at, id) index, checked row by row (a
+    bounded cost, about 10 ms; counting the matches through the GIN index instead cost 100 ms for a
+    word in half the cases).
     """
     if not filters.q or db.engine.dialect.name != "postgresql" or REFERENCE.match(filters.q.strip()):
         return False
-    found = search_condition(filters.q, "postgresql")
-    if found is None:
+    if search_condition(filters.q, "postgresql") is None:
         return False
-    probe = select(Case.id).where(found).offset(COMMON_MATCHES).limit(1)
-    return db.session.scalar(probe) is not None
+    newest = (select(Case.search_text).order_by(Case.received_at.desc(), Case.id.desc())
+              .limit(PROBE_ROWS).subquery())
+    matches = db.session.scalar(select(func.count()).select_from(newest).where(
+        search_condition(filters.q, "postgresql", newest.c.search_text)))
+    return (matches or 0) >= COMMON_IN_PROBE
 
 
 def inbox_page(user: StaffUser, filters: InboxFilters, today: date, page_size: int) -> InboxPage:
