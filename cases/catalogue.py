@@ -137,15 +137,22 @@ def current_plan_id() -> int | None:
     )
 
 
-def _problem_ids() -> dict[str, int]:
+def _problem_rows() -> list[tuple[str, int, str]]:
     rows = db.session.execute(
-        select(Problem.code, Problem.id).join(Area).where(Area.plan_id == current_plan_id())
+        select(Problem.code, Problem.id, Problem.title).join(Area)
+        .where(Area.plan_id == current_plan_id()).order_by(Area.number, Problem.number)
     )
-    return {code: problem_id for code, problem_id in rows}
+    return [(code, problem_id, title) for code, problem_id, title in rows]
 
 
-# Every web opinion names a problem; the catalogue changes when a notice is imported.
-_PROBLEM_IDS = RowCache("current_problem_ids", 60.0, (RectificationPlan, Area, Problem))
+# The web form lists the problems and every opinion names one; the catalogue changes when a
+# notice is imported.
+_PROBLEM_ROWS = RowCache("current_problem_rows", 60.0, (RectificationPlan, Area, Problem))
+
+
+def current_problem_titles() -> list[tuple[str, str]]:
+    """(code, title) of the current catalogue's problems in order (cached for a minute)."""
+    return [(code, title) for code, _id, title in _PROBLEM_ROWS.get(_problem_rows)]
 
 
 def current_problems_by_code(codes: Iterable[str]) -> list[Problem]:
@@ -153,7 +160,7 @@ def current_problems_by_code(codes: Iterable[str]) -> list[Problem]:
 
     Codes repeat from one notice to the next: only the current plan's problem is meant.
     """
-    ids = _PROBLEM_IDS.get(_problem_ids)
+    ids = {code: problem_id for code, problem_id, _title in _PROBLEM_ROWS.get(_problem_rows)}
     found = []
     for code in dict.fromkeys(codes):
         if code in ids:

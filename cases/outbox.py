@@ -19,13 +19,17 @@ from cases.extensions import db
 from cases.jobs import JOBS
 from cases.models import OutboxItem
 from cases.models.types import utcnow
+from cases.transaction_info import transaction_key
 
 MAX_ATTEMPTS = 6
 RETRY_INTERVALS = [10, 60, 300, 900, 3600]  # seconds between RQ retries
 STALE_AFTER = timedelta(minutes=10)  # an enqueued job not done by then is enqueued again
 RQ_JOB_FUNCTION = "wsgi.run_outbox_item"
-_ADDED = "outbox_added"  # session.info key: the rows this transaction added
-_WAITING = "outbox_waiting"  # session.info key: rows whose arguments wait for ids not yet written
+# session.info, for the transaction: the rows it added; rows whose arguments wait for ids. (Rows of
+# a rolled-back transaction do not exist: nothing of them may be dispatched. A savepoint's rollback
+# keeps the list: the sweep would take a lost id within a minute anyway.)
+_ADDED = transaction_key("outbox_added")
+_WAITING = transaction_key("outbox_waiting")
 
 
 def add_job(job: str, **args: int | str | Any) -> OutboxItem:
@@ -62,22 +66,6 @@ def _write_waiting(session: Session, _context: object) -> None:
         else:
             still.append((item, refs))
     session.info[_WAITING] = still
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_committed(session: Session) -> None:
-    # The boundary took its ids before committing; anything left is the sweep's.
-    session.info.pop(_ADDED, None)
-    session.info.pop(_WAITING, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_added(session: Session, previous: Any) -> None:
-    # Rows of a rolled-back transaction do not exist: nothing of them may be dispatched. (A
-    # savepoint's rollback keeps the list: the sweep would take a lost id within a minute anyway.)
-    if previous.parent is None:
-        session.info.pop(_ADDED, None)
-        session.info.pop(_WAITING, None)
 
 
 def flush_until_clean() -> None:

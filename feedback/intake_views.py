@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from flask import current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from cases.extensions import db, limiter
-from cases.models import Area, Problem, RectificationPlan
+from cases.catalogue import current_problem_titles
+from cases.extensions import limiter
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
 from cases.web import select_locale
@@ -38,30 +36,11 @@ def _feedback_limit() -> str:
     return str(current_app.config["FEEDBACK_RATE_LIMIT"])
 
 
-_CHOICES_TTL = 60.0  # seconds: a new notice is imported rarely, and the form is the busiest page
-
-
 def problem_choices() -> list[SelectChoice]:
     """The form's choices: "not sure" first, then the problems of the current plan in order."""
-    # Cached per application for a minute (the benchmark showed the query on every GET); the
-    # labels are translated per request, only the (code, title) rows are kept.
-    cached = current_app.extensions.get("feedback_problem_rows")
-    if cached is None or time.monotonic() - cached[0] > _CHOICES_TTL:
-        cached = (time.monotonic(), _problem_rows())
-        current_app.extensions["feedback_problem_rows"] = cached
+    # The rows are cached per process (the form is the busiest page); labels translated per request.
     return [SelectChoice(NOT_SURE, _("Not sure / none of these")),
-            *(SelectChoice(code, f"{code} {title}") for code, title in cached[1])]
-
-
-def _problem_rows() -> list[tuple[str, str]]:
-    latest = (select(RectificationPlan.id)
-              .order_by(RectificationPlan.imported_at.desc(), RectificationPlan.id.desc())
-              .limit(1).scalar_subquery())
-    rows = db.session.execute(
-        select(Problem.code, Problem.title).join(Area, Problem.area_id == Area.id)
-        .where(Area.plan_id == latest).order_by(Area.number, Problem.number)
-    ).all()
-    return [(code, title) for code, title in rows]
+            *(SelectChoice(code, f"{code} {title}") for code, title in current_problem_titles())]
 
 
 def _upload_message(error: UploadRejected) -> str:

@@ -100,12 +100,6 @@ class Group:
             self._inbound.setdefault(message_id, []).append(routed.message)
 
 
-def _seen_in_database(message_id: str) -> list[tuple[str, int | RawEmail, int | Case | None]]:
-    rows = db.session.execute(select(RawEmail.sha256, RawEmail.id, RawEmail.case_id)
-                              .where(RawEmail.message_id == message_id)).all()
-    return [(sha256, raw_id, case_id) for sha256, raw_id, case_id in rows]
-
-
 def ingest(fetched: Fetched, key: LedgerKey | None, policy: Policy, now: datetime, *,
            group: Group | None = None, parsed: ParsedMessage | None = None) -> tuple[str, int | None]:
     """Record one fetched message and route it; return (outcome, case id). Raises to quarantine.
@@ -117,7 +111,7 @@ def ingest(fetched: Fetched, key: LedgerKey | None, policy: Policy, now: datetim
     parsed = parsed or parse_clean(fetched.raw, digest)
     # Identical bytes give an identical Message-ID, so one look-up by id finds both a re-delivered
     # message (same hash) and a reused Message-ID (other bytes).
-    seen = group.seen(parsed.message_id) if group is not None else _seen_in_database(parsed.message_id)
+    seen = (group or Group([parsed.message_id])).seen(parsed.message_id)
     for sha256, raw_ref, case_ref in seen:
         if sha256 == digest:
             if isinstance(raw_ref, RawEmail):

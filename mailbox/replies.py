@@ -9,13 +9,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from cases.events import record_event
 from cases.extensions import db
 from cases.mailer import queue_outbound_message
 from cases.models import Case, CaseMessage
+from cases.transaction_info import transaction_key
 
 from .parsing import ParsedMessage
 
@@ -42,7 +42,7 @@ def _why_not(case: Case, parsed: ParsedMessage, per_day: int, now: datetime) -> 
     return None
 
 
-_COUNTS = "answer_counts"  # session.info: automatic answers per address, for this transaction
+_COUNTS = transaction_key("answer_counts")  # session.info: automatic answers per address
 
 
 def _count_query(addresses: list[str], now: datetime) -> Any:
@@ -70,17 +70,6 @@ def _answers_sent(address: str, now: datetime) -> int:
     # (No autoflush: the answers queued before are flushed; the new case need not be, yet.)
     with db.session.no_autoflush:
         return int(sum(n for _, n in db.session.execute(_count_query([address], now)).all()))
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_counts(session: Session) -> None:
-    session.info.pop(_COUNTS, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_counts_on_rollback(session: Session, previous: Any) -> None:
-    if previous.parent is None:
-        session.info.pop(_COUNTS, None)
 
 
 def in_language(language: str) -> AbstractContextManager[object]:

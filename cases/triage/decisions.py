@@ -14,6 +14,7 @@ from cases.triage.access import case_is_sealed
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
 from cases.triage.notify import in_person_language, tell_person
 from cases.triage.routing import assign, discipline_department, routed_department
+from cases.triage.screening import set_acceptance_due
 from cases.triage.workflow import TriageError, change_status, note_event
 
 
@@ -208,10 +209,7 @@ def mark_accusation(case: Case, *, actor: StaffUser, now: datetime, reason: str)
         case.department = discipline_department()
         note_event(case, "moved_to_discipline", actor=actor, now=now, reason=reason)
     if case.acceptance_due is not None and case.accepted_at is None:
-        due = clock_rules.acceptance_due(
-            current_calendar(), local_date(case.received_at), configured_clocks(), sealed=True
-        )
-        case.acceptance_due = due.due
+        set_acceptance_due(case)  # the discipline track's clock, now that it is sealed
 
 
 def unmark_accusation(case: Case, kind: str, *, actor: StaffUser, now: datetime, reason: str) -> None:

@@ -9,11 +9,8 @@ cases see it (cases/triage/access.py), because it may be an accusation nobody ha
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from cases.domain import clocks as clock_rules
 from cases.domain.classifier import Classification
@@ -24,12 +21,13 @@ from cases.jobs import job
 from cases.models import Case, OutboxItem
 from cases.models.types import utcnow
 from cases.outbox import add_job
+from cases.transaction_info import transaction_key
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
 from cases.triage.suggest import refresh_search_text, screen_case
 
 SCREEN_JOB = "screen_new_cases"
 SCREEN_BATCH = 200  # cases per job run; a fuller queue asks for another run
-_ASKED = "screening_asked"  # session.info: the job is already asked for in this transaction
+_ASKED = transaction_key("screening_asked")  # session.info: the job is asked for in this transaction
 
 
 def set_acceptance_due(case: Case) -> None:
@@ -53,17 +51,6 @@ def apply_screening(case: Case, verdict: Classification | None, now: datetime) -
                      reason="the classifier flagged a possible accusation")
         set_acceptance_due(case)
     case.screened_at = now
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_asked(session: Session) -> None:
-    session.info.pop(_ASKED, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_asked_on_rollback(session: Session, previous: Any) -> None:
-    if previous.parent is None:
-        session.info.pop(_ASKED, None)
 
 
 def ask_for_screening() -> None:
