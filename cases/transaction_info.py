@@ -26,12 +26,9 @@ def _forget(session: Session) -> None:
         session.info.pop(key, None)
 
 
-@event.listens_for(Session, "after_commit")
-def _forget_after_commit(session: Session) -> None:
-    _forget(session)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session: Session, previous: Any) -> None:
-    if previous.parent is None:
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_the_end(session: Session, transaction: Any) -> None:
+    # Only the whole transaction's end (commit, rollback or close): "after_commit" also fires
+    # when a savepoint is released, which must keep them.
+    if transaction.parent is None:
         _forget(session)
