@@ -20,3 +20,6 @@ cron.register(wsgi.poll_mailbox, QUEUE, interval=60)
 # Cases held for screening: normally screened by the job the intake asked for; this catches
 # what a failed job left behind (held cases are seen by supervisors and inspectors only).
 cron.register(wsgi.screen_held_cases, QUEUE, interval=60)
+# Web opinions staged by the form and not yet recorded: normally recorded by the run the form
+# asked for within seconds; this catches a run that was lost.
+cron.register(wsgi.record_staged_cases, QUEUE, interval=60)

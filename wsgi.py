@@ -130,6 +130,22 @@ def screen_held_cases() -> str:
         return result
 
 
+def record_staged_cases() -> str:
+    """RQ entry point (asked for by the web form, and by cron): record staged opinions as cases."""
+    from cases.outbox import commit_and_dispatch
+    from cases.staging import ask_for_recording
+    from cases.staging import record_staged_cases as record
+
+    with _app_for_jobs().app_context():
+        run = record()
+        commit_and_dispatch()
+        if run.more:
+            ask_for_recording()
+        if run.failed:
+            raise RuntimeError(str(run))  # RQ retries; the rows that failed stay staged
+        return str(run)
+
+
 def poll_mailbox() -> object:
     """RQ cron entry point: poll the published mailbox once under its lock (re-raises on failure)."""
     from mailbox.cli import poll_locked

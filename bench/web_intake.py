@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/web_intake.py [--requests 2000] [--concurrency 16 64] [--workers 4]
 
-Starts a private PostgreSQL (tests/support/services), migrates the app and imports the bundled
-catalogue, serves it with gunicorn (4 sync workers, rate limits off), and drives real
+Starts a private PostgreSQL and Redis (tests/support/services), migrates the app and imports the
+bundled catalogue, serves it with gunicorn (4 sync workers, rate limits off), and drives real
 submissions: GET /feedback/new, read the session cookie and CSRF token, POST the form, expect
-the 303 to the receipt. The same load then runs against bench/minimal_app.py (Flask + WTForms +
-SQLAlchemy, one INSERT per POST): the limit for this stack on this machine. Prints
-submissions/s and p50/p95/p99 per concurrency, the ratio to the limit, and checks that the
-number of rows in each database equals the successes.
+the 303 to the receipt. The form stages each opinion in one row (cases/staging.py); after each
+run one RQ worker records them all as cases (timed: the worker's rate), and the number of cases
+must equal the successes. A last run keeps that worker busy during the load (both on the same
+two cores): the sustained rate. The same load then runs against bench/minimal_app.py (Flask +
+WTForms + SQLAlchemy, one INSERT per POST): the limit for this stack on this machine. Prints
+submissions/s and p50/p95/p99 per concurrency and the ratio to the limit.
 """
 
 from __future__ import annotations
@@ -32,10 +34,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere: the project root must come first
     sys.path.insert(0, str(ROOT))
 
-from tests.support.services import free_port, private_postgres, scratch_database, wait_for_port  # noqa: E402
+from tests.support.services import (  # noqa: E402
+    free_port,
+    private_postgres,
+    private_redis,
+    scratch_database,
+    wait_for_port,
+)
 
 BIN = Path(sys.executable).parent
 TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+WORKER_CLASS = ("--worker-class", "rq.worker.SimpleWorker")  # as `make worker` runs it
 WARM_UP = 200  # submissions before the measured runs, not counted
 BODY = "建议按季度公开核心区楼宇空置率和招商进展，接受社会监督。第{n}条。"
 
@@ -175,6 +184,28 @@ def _print(result: Result, rows_delta: int) -> None:
           f"rows {rows_delta} (lost {lost})", flush=True)
 
 
+def record_staged(env: dict[str, str]) -> float:
+    """Run one RQ worker until the queue is empty (it records every staged opinion); seconds."""
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "rq"), "worker", "--burst", *WORKER_CLASS, "--url", env["REDIS_URL"],
+                    env["RQ_QUEUE"]], cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+@contextmanager
+def worker(env: dict[str, str]) -> Iterator[None]:
+    """One RQ worker running beside the load (as in production, but on the same two cores)."""
+    process = subprocess.Popen(
+        [str(BIN / "rq"), "worker", *WORKER_CLASS, "--url", env["REDIS_URL"], env["RQ_QUEUE"]],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)  # the app and the classifier loaded before the load starts
+        yield
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
 def main() -> int:
     """Run the benchmark; exit 1 when a submission failed or was lost, or the target was missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -185,9 +216,11 @@ def main() -> int:
 
     base_env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "REDIS_URL", "DATABASE_URL"}}
     with private_postgres() as server, scratch_database(server) as app_db, \
-            scratch_database(server) as minimal_db, tempfile.TemporaryDirectory() as instance:
-        env = dict(base_env, DATABASE_URL=app_db, HQCBD_INSTANCE_PATH=instance,
-                   SECRET_KEY="bench-secret-key", MAIL_SUPPRESS_SEND="true", RATELIMIT_ENABLED="false")
+            scratch_database(server) as minimal_db, tempfile.TemporaryDirectory() as instance, \
+            private_redis() as redis_url:
+        env = dict(base_env, DATABASE_URL=app_db, HQCBD_INSTANCE_PATH=instance, REDIS_URL=redis_url,
+                   RQ_QUEUE="bench", SECRET_KEY="bench-secret-key", MAIL_SUPPRESS_SEND="true",
+                   RATELIMIT_ENABLED="false")
         flask = [str(BIN / "flask"), "--app", "wsgi"]
         subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
         subprocess.run([*flask, "catalogue", "import", str(ROOT / "cases/data/notice_2023_hqcbd.txt")],
@@ -204,14 +237,28 @@ def main() -> int:
             # Steady state: every worker has served some requests (templates compiled, connections
             # open) before the clock runs; the same for both apps.
             drive("warm-up", port, "/feedback/new?problem=1.1", fields, WARM_UP, 16)
+            record_staged(env)
             for concurrency in args.concurrency:
                 before = _count(app_db, "feedback_case")
                 result = drive("web form", port, "/feedback/new?problem=1.1", fields, args.requests,
                                concurrency)
+                seconds = record_staged(env)
                 delta = _count(app_db, "feedback_case") - before
                 _print(result, delta)
+                print(f"{'':<10} then one RQ worker recorded them as cases in {seconds:.1f} s "
+                      f"(with its start): {delta / seconds:.0f} cases/s; still staged: "
+                      f"{_count(app_db, 'staged_case')}", flush=True)
                 healthy &= result.failed == 0 and delta == result.ok
                 results[("app", concurrency)] = result
+            before = _count(app_db, "feedback_case")
+            with worker(env):
+                sustained = drive("sustained", port, "/feedback/new?problem=1.1", fields, args.requests,
+                                  args.concurrency[0])
+            record_staged(env)
+            delta = _count(app_db, "feedback_case") - before
+            _print(sustained, delta)
+            print(f"{'':<10} (one RQ worker recording the cases during the load)", flush=True)
+            healthy &= sustained.failed == 0 and delta == sustained.ok
         with gunicorn("minimal_app:app", minimal_env, args.workers, "/form", chdir=ROOT / "bench") as port:
             drive("warm-up", port, "/form", {"body": BODY, "phone": "13812345678"}, WARM_UP, 16)
             for concurrency in args.concurrency:
@@ -228,6 +275,8 @@ def main() -> int:
         ratio = results[("app", concurrency)].rate / max(results[("minimal", concurrency)].rate, 1e-9)
         print(f"c={concurrency}: web form / stack limit = {ratio:.2f} (target >= 0.80)")
         healthy &= ratio >= 0.8
+    ratio = sustained.rate / max(results[("minimal", args.concurrency[0])].rate, 1e-9)
+    print(f"c={args.concurrency[0]} with the worker recording during the load: {ratio:.2f} of the limit")
     print("zero failed or lost submissions" if healthy else "TARGET MISSED or submissions failed/lost")
     return 0 if healthy else 1
 

@@ -44,11 +44,15 @@ class NewCase:
     files: tuple[IncomingFile, ...] = field(default_factory=tuple)
     message_id: str | None = None
     sender: str = ""
+    # Given when the opinion was staged (cases.staging): its reference and code are already known.
+    reference: str | None = None
+    tracking_code_hash: str | None = None
 
 
 @dataclass(frozen=True)
 class RecordedCase:
-    """The new case and its tracking code (shown once; only its hash is stored)."""
+    """The new case and its tracking code (shown once; only its hash is stored; empty for a staged
+    opinion, whose code was shown when it was staged)."""
 
     case: Case
     tracking_code: str
@@ -63,7 +67,7 @@ def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None,
     """
     if new.channel not in CHANNELS:
         raise ValueError(f"unknown channel {new.channel!r}")
-    code = new_tracking_code()
+    code = "" if new.tracking_code_hash else new_tracking_code()
     # No autoflush: the case is built, screened and dated in memory and written in one flush
     # (the busiest path of the web form and the mailbox).
     with db.session.no_autoflush:
@@ -76,7 +80,7 @@ def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None,
         )
         verdict = None if screen_later else screen_case(case)
         # Late: the counter's row lock is held from here to the commit.
-        case.reference = next_reference(new.received_at.year)
+        case.reference = new.reference or next_reference(new.received_at.year)
         set_acceptance_due(case)
         if screen_later:
             ask_for_screening()
@@ -89,7 +93,7 @@ def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None,
 
 def _new_case(new: NewCase, code: str, now: datetime) -> Case:
     case = Case(
-        tracking_code_hash=hash_code(code),
+        tracking_code_hash=new.tracking_code_hash or hash_code(code),
         channel=new.channel,
         status=RECEIVED,
         subject=new.subject,

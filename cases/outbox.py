@@ -125,7 +125,7 @@ def _dispatch(ids: Sequence[int], states: tuple[str, ...], stale_before: Any = N
     return len(claimed) if _enqueue(claimed) else 0
 
 
-def _redis() -> Any:
+def redis_client() -> Any:
     """One Redis client (and connection pool) per application and URL."""
     from redis import Redis
 
@@ -143,7 +143,7 @@ def _enqueue(item_ids: list[int]) -> bool:
 
     stamp = f"{utcnow().timestamp():.0f}"
     try:
-        queue = Queue(current_app.config["RQ_QUEUE"], connection=_redis())
+        queue = Queue(current_app.config["RQ_QUEUE"], connection=redis_client())
         retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
         queue.enqueue_many([
             Queue.prepare_data(RQ_JOB_FUNCTION, (item_id,), retry=retry, job_id=f"outbox-{item_id}-{stamp}")

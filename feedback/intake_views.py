@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from cases.catalogue import current_problem_titles
-from cases.extensions import limiter
+from cases.extensions import db, limiter
 from cases.models.types import utcnow
-from cases.outbox import commit_and_dispatch
+from cases.staging import ask_for_recording
 from cases.web import select_locale
 from feedback import feedback_bp
 from feedback.forms import NOT_SURE, OpinionForm, normalise_phone
@@ -111,13 +111,13 @@ def new() -> str | BaseResponse | tuple[str, int]:
     elif form.validate_on_submit():
         files, upload_errors = _check_uploads(form.attachments.data or [])
         if not upload_errors:
-            now = utcnow()
-            recorded = submit_opinion(_opinion_from(form, files), now=now)
-            case = recorded.case
-            receipt = {"reference": case.reference, "code": recorded.tracking_code,
-                       "due": case.acceptance_due.isoformat() if case.acceptance_due else None,
-                       "estimated": bool(case.due_estimated), "email": bool(case.submitter_email)}
-            commit_and_dispatch()
+            opinion = _opinion_from(form, files)
+            staged = submit_opinion(opinion, now=utcnow())
+            receipt = {"reference": staged.reference, "code": staged.tracking_code,
+                       "due": staged.acceptance_due.isoformat() if staged.acceptance_due else None,
+                       "estimated": staged.due_estimated, "email": bool(opinion.email.strip())}
+            db.session.commit()  # the opinion is safe from here: the receipt may be shown
+            ask_for_recording()
             # Kept only until the receipt page has shown it once.
             session[RECEIPT_KEY] = receipt
             return current_app.redirect(url_for("feedback.received"), 303)

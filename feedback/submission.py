@@ -1,4 +1,4 @@
-"""Recording an opinion sent through the web form, with its due date and acknowledgement."""
+"""Taking in an opinion sent through the web form, with its due date and acknowledgement."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from cases.extensions import db
-from cases.intake import IncomingFile, NewCase, RecordedCase, record_case
-from cases.mailer import ACKNOWLEDGEMENT_MARKER, queue_outbound_message
-from cases.models import Case
+from cases.intake import IncomingFile, NewCase
+from cases.mailer import ACKNOWLEDGEMENT_MARKER
+from cases.staging import StagedReceipt, stage_case
 from feedback.uploads import CheckedFile
 
 
@@ -32,9 +31,13 @@ class WebOpinion:
     files: tuple[CheckedFile, ...] = ()
 
 
-def submit_opinion(opinion: WebOpinion, *, now: datetime) -> RecordedCase:
-    """Record a web opinion as a case, set its acceptance due date, queue the acknowledgement. Flushes."""
-    recorded = record_case(
+def submit_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
+    """Stage a web opinion (one row: reference, code, due date, acknowledgement). Never commits.
+
+    The case itself is recorded seconds later by the staging job (cases.staging), which also
+    queues the acknowledgement written here.
+    """
+    return stage_case(
         NewCase(
             channel="web",
             body=opinion.body,
@@ -49,22 +52,17 @@ def submit_opinion(opinion: WebOpinion, *, now: datetime) -> RecordedCase:
             problem_codes=(opinion.problem_code,) if opinion.problem_code else (),
             files=tuple(IncomingFile(f.filename, f.content_type, f.data) for f in opinion.files),
         ),
-        now=now,
+        acknowledge=lambda receipt: acknowledgement(receipt, language=opinion.language),
     )
-    case = recorded.case  # the intake core has set the acceptance clock (its one rule for every channel)
-    if case.submitter_email:
-        queue_acknowledgement(case, recorded.tracking_code, now=now)
-    db.session.flush()
-    return recorded
 
 
-def queue_acknowledgement(case: Case, code: str, *, now: datetime) -> None:
-    """Queue the e-mail that confirms receipt, in the sender's language. Flushes."""
-    with force_locale(case.language or "zh_Hans"):
-        subject = f"{ACKNOWLEDGEMENT_MARKER}[{case.reference}] " + _("We have received your opinion")
+def acknowledgement(receipt: StagedReceipt, *, language: str) -> tuple[str, str]:
+    """The e-mail that confirms receipt (subject, body), in the sender's language."""
+    with force_locale(language or "zh_Hans"):
+        subject = f"{ACKNOWLEDGEMENT_MARKER}[{receipt.reference}] " + _("We have received your opinion")
         body = render_template(
             "email/web_acknowledgement.txt",
-            case=case, code=code, due=case.acceptance_due, estimated=case.due_estimated,
-            track_url=url_for("feedback.track", _external=True),
+            case=receipt, code=receipt.tracking_code, due=receipt.acceptance_due,
+            estimated=receipt.due_estimated, track_url=url_for("feedback.track", _external=True),
         )
-    queue_outbound_message(case, subject, body, now=now)
+    return subject, body

@@ -58,6 +58,7 @@ def track() -> tuple[str, int, dict[str, str]] | BaseResponse:
         else:
             case = find_case(reference, code)
             if case is not None:
+                commit_and_dispatch()  # when it was still staged, it has just been recorded
                 session[TRACKED_KEY] = case.id
                 return redirect(url_for("feedback.tracked_case"), 303)
             # One answer for an unknown reference and a wrong code: nothing tells them apart.

@@ -21,6 +21,7 @@ from cases.events import record_event
 from cases.extensions import db, limiter
 from cases.mailer import is_acknowledgement
 from cases.models import Case, CaseEvent, CaseMessage, CaseRating
+from cases.staging import find_staged, record_staged
 
 # Compared against when the reference is unknown, so both failures cost the same work.
 _DUMMY_HASH = hash_code("0000-0000-0000-0000-0000")
@@ -69,12 +70,20 @@ def _count_failure(reference: str) -> None:
 
 
 def find_case(reference: str, code: str) -> Case | None:
-    """The case with this reference and code, or None; the same work whether the reference exists."""
-    case = db.session.scalar(select(Case).where(Case.reference == normalise_reference(reference)))
-    stored = case.tracking_code_hash if case is not None else _DUMMY_HASH
+    """The case with this reference and code, or None; the same work whether the reference exists.
+
+    Flushes when the opinion was still staged (the caller commits)."""
+    reference = normalise_reference(reference)
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    # Both look-ups every time: a case still staged (seconds old) answers in the same time.
+    staged = find_staged(reference)
+    found = case or staged
+    stored = found.tracking_code_hash if found is not None else _DUMMY_HASH
     matches = hmac.compare_digest(hash_code(code), stored)
     if case is not None and matches:
         return case
+    if staged is not None and matches:
+        return record_staged(staged)  # the person is back before the job: record it now
     _count_failure(reference)
     return None
 

@@ -71,7 +71,8 @@ def test_rq_worker_imports_our_mailbox(subprocess_env, redis_url):
     queue_name = f"entrypoint-{time.monotonic_ns()}"
     queue = Queue(queue_name, connection=Redis.from_url(redis_url))
     job = queue.enqueue("wsgi.where_is_mailbox")
-    result = _run([str(BIN / "rq"), "worker", "--burst", "--url", redis_url, queue_name], subprocess_env)
+    result = _run([str(BIN / "rq"), "worker", "--burst", "--worker-class", "rq.worker.SimpleWorker", "--url",
+                   redis_url, queue_name], subprocess_env)
     assert result.returncode == 0, result.stdout + result.stderr
     job.refresh()
     assert job.return_value() == OURS, result.stdout + result.stderr
@@ -98,7 +99,7 @@ def test_rq_cron_imports_our_mailbox(subprocess_env, redis_url):
         rest, _ = cron.communicate(timeout=30)
     output = "".join(lines) + (rest or "")
     assert f"mailbox package: {OURS}" in output
-    assert "Successfully registered 3 cron jobs" in output
+    assert "Successfully registered 4 cron jobs" in output
 
 
 def test_stdlib_mailbox_is_refused_loudly(subprocess_env):

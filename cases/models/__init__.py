@@ -6,6 +6,7 @@ from cases.models.learning import ClassifierModel, ConfirmedLink
 from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmail, RawEmail
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
+from cases.models.staged import StagedCase, StagedFile
 from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "ReferenceCounter",
     "RoutingRule",
     "StaffRole",
+    "StagedCase",
+    "StagedFile",
     "StaffUser",
     "Task",
 ]

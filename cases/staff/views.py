@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Response,
     current_app,
@@ -28,10 +30,12 @@ from cases.staff import staff_bp
 from cases.staff.forms import LoginForm, LogoutForm
 from cases.staff.labels import role_label, status_label
 from cases.staff.notices import Notice, home_notice, notices_for
+from cases.staging import waiting_since
 from cases.triage.access import TRIAGE_ROLES, held_condition, visible_condition
 
 # Kept across login and logout: the visitor's language is not part of the account.
 _KEPT_SESSION_KEYS = ("lang",)
+STAGED_LATE = timedelta(minutes=2)  # a staged opinion is normally recorded within seconds
 
 
 def _login_throttle() -> str:
@@ -131,3 +135,15 @@ def _held_cases(user: StaffUser) -> Notice | None:
     return Notice(_("%(num)s new case(s) wait for the automatic screening and are not in the inbox yet "
                     "(normally for less than a minute; if the number stays, the background workers are "
                     "not running).", num=held))
+
+
+@home_notice
+def _staged_opinions(user: StaffUser) -> Notice | None:
+    """Web opinions taken in but not yet recorded as cases after two minutes: the workers are down."""
+    if not user.roles & (TRIAGE_ROLES | role_names.SEALED_ROLES):
+        return None
+    waiting = waiting_since(utcnow() - STAGED_LATE)
+    if not waiting:
+        return None
+    return Notice(_("%(num)s web opinion(s) were received more than two minutes ago and are not recorded "
+                    "as cases yet: they are safe, but the background workers are not running.", num=waiting))

@@ -14,6 +14,7 @@ from flask import current_app
 
 from cases.domain import clocks as clock_rules
 from cases.domain.classifier import Classification
+from cases.domain.deadlines import DueDate
 from cases.domain.states import ACCUSATION
 from cases.events import record_event
 from cases.extensions import db
@@ -30,11 +31,16 @@ SCREEN_BATCH = 200  # cases per job run; a fuller queue asks for another run
 _ASKED = transaction_key("screening_asked")  # session.info: the job is asked for in this transaction
 
 
-def set_acceptance_due(case: Case) -> None:
+def acceptance_due_for(received_at: datetime, *, sealed: bool) -> DueDate:
     """The acceptance clock from receipt (for a letter the postmark date); sealed cases run on
     the discipline track's clock."""
-    due = clock_rules.acceptance_due(current_calendar(), local_date(case.received_at), configured_clocks(),
-                                     sealed=case.confidential)
+    return clock_rules.acceptance_due(current_calendar(), local_date(received_at), configured_clocks(),
+                                      sealed=sealed)
+
+
+def set_acceptance_due(case: Case) -> None:
+    """Set the case's acceptance due date from its receipt and whether it is sealed."""
+    due = acceptance_due_for(case.received_at, sealed=case.confidential)
     case.acceptance_due, case.due_estimated = due.due, due.estimated
 
 
