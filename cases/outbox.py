@@ -125,6 +125,13 @@ def _dispatch(ids: Sequence[int], states: tuple[str, ...], stale_before: Any = N
     return len(claimed) if _enqueue(claimed) else 0
 
 
+def rq_retry() -> Any:
+    """How RQ retries a failed job of ours (RETRY_INTERVALS)."""
+    from rq import Retry
+
+    return Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+
+
 def redis_client() -> Any:
     """One Redis client (and connection pool) per application and URL."""
     from redis import Redis
@@ -139,12 +146,12 @@ def redis_client() -> Any:
 def _enqueue(item_ids: list[int]) -> bool:
     """Enqueue the claimed rows in one Redis round trip; on failure put them back to pending."""
     from redis.exceptions import RedisError
-    from rq import Queue, Retry
+    from rq import Queue
 
     stamp = f"{utcnow().timestamp():.0f}"
     try:
         queue = Queue(current_app.config["RQ_QUEUE"], connection=redis_client())
-        retry = Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+        retry = rq_retry()
         queue.enqueue_many([
             Queue.prepare_data(RQ_JOB_FUNCTION, (item_id,), retry=retry, job_id=f"outbox-{item_id}-{stamp}")
             for item_id in item_ids

@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Queue
 from sqlalchemy import delete, func, insert, select
 
 from cases.domain.states import CHANNELS
@@ -33,7 +33,7 @@ from cases.intake import IncomingFile, NewCase, record_case
 from cases.mailer import queue_outbound_message
 from cases.models import Case, StagedCase, StagedFile
 from cases.models.types import utcnow
-from cases.outbox import RETRY_INTERVALS, commit_and_dispatch, redis_client
+from cases.outbox import commit_and_dispatch, redis_client, rq_retry
 from cases.references import next_reference
 from cases.triage.screening import acceptance_due_for
 
@@ -103,6 +103,18 @@ def record_staged(staged: StagedCase) -> Case:
     db.session.flush()
     _delete([staged])
     return case
+
+
+def record_staged_now(staged: StagedCase) -> Case | None:
+    """Record a staged opinion the person is asking for before the job has (the tracking page).
+
+    The row is locked first: if a worker is recording it at this moment, this waits for its
+    commit and returns the case it wrote instead of writing a second one. Flushes.
+    """
+    locked = db.session.scalar(select(StagedCase).where(StagedCase.id == staged.id).with_for_update())
+    if locked is None:
+        return db.session.scalar(select(Case).where(Case.reference == staged.reference))
+    return record_staged(locked)
 
 
 def _record(staged: StagedCase, files: list[StagedFile]) -> Case:
@@ -228,8 +240,7 @@ def ask_for_recording() -> None:
 
 def _enqueue_run() -> None:
     try:
-        Queue(current_app.config["RQ_QUEUE"], connection=redis_client()).enqueue(
-            RQ_ENTRY, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+        Queue(current_app.config["RQ_QUEUE"], connection=redis_client()).enqueue(RQ_ENTRY, retry=rq_retry())
     except Exception:
         redis_client().delete(_kick_key())  # not enqueued: let the next request ask again
         raise

@@ -21,7 +21,7 @@ from cases.events import record_event
 from cases.extensions import db, limiter
 from cases.mailer import is_acknowledgement
 from cases.models import Case, CaseEvent, CaseMessage, CaseRating
-from cases.staging import find_staged, record_staged
+from cases.staging import find_staged, record_staged_now
 
 # Compared against when the reference is unknown, so both failures cost the same work.
 _DUMMY_HASH = hash_code("0000-0000-0000-0000-0000")
@@ -83,7 +83,7 @@ def find_case(reference: str, code: str) -> Case | None:
     if case is not None and matches:
         return case
     if staged is not None and matches:
-        return record_staged(staged)  # the person is back before the job: record it now
+        return record_staged_now(staged)  # the person is back before the job: record it now
     _count_failure(reference)
     return None
 

@@ -183,3 +183,14 @@ def test_a_real_worker_records_the_staged_opinion_and_sends_the_acknowledgement(
     db.session.expire_all()
     assert db.session.scalar(select(Case.reference)) == reference and _count(StagedCase) == 0
     assert db.session.scalar(select(OutboxItem.state)) == "done"
+
+
+def test_recording_on_the_spot_after_the_job_returns_the_jobs_case(
+        app: Flask, client: FlaskClient, catalogue: object, with_redis: Redis) -> None:
+    reference, _code = submit(client)
+    staged = staging.find_staged(reference)
+    assert staged is not None
+    _run()  # a worker got there between the look-up and the recording
+    case = staging.record_staged_now(staged)
+    assert case is not None and case.reference == reference
+    assert _count(Case) == 1  # not a second case
