@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere: the project root must come first
     sys.path.insert(0, str(ROOT))
 
-from bench.accusation_sweep import held_out_predictions, sweep_report  # noqa: E402
+from bench.accusation_sweep import held_out_predictions, scope_rows, scope_sweep_report, sweep_report  # noqa: E402
 from cases.classifier_data import bundled_gates  # noqa: E402
 from cases.domain.catalogue_parser import parse_notice  # noqa: E402
 from cases.domain.classifier import Classifier  # noqa: E402
@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="for each file, gates trained on every other file of tests/data (honest figures)")
     gates.add_argument("--rules-only", action="store_true", help="no trained gates: the rules alone")
     gates.add_argument("--sweep", action="store_true",
-                       help="held-out precision/recall of the accusation flag over a grid of its thresholds")
+                       help="held-out precision/recall of both flags over grids of their thresholds")
     parser.add_argument("--errors", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
     if not args.files and not args.sweep:
@@ -262,6 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         held_out = HeldOut(classifier, training_files())
         predictions = held_out_predictions(held_out, args.files or training_files())
         print(sweep_report(predictions, bundled_gates()))
+        print(scope_sweep_report(scope_rows(held_out, args.files or training_files()), bundled_gates()))
         return 0
     best, median = long_text_ms(classifier)
     print(f"a {LONG_TEXT_CHARS:,}-character text: {best:.1f} ms (best of 5), median {median:.1f} ms")

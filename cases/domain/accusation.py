@@ -37,13 +37,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cases.domain.accusation_patterns import MISDEED_PATTERNS
 from cases.domain.accusation_terms import (
     BARE_TITLES,
     COMPANY_INDUSTRIES,
+    COMPANY_NAME_BREAK,
+    GENERIC_COMPANY_WORDS,
     HAN,
     INDUSTRIES,
     PINYIN_SURNAMES,
-    RELATIVES,
     ROLES,
     SURNAME,
     SURNAMES,
@@ -99,6 +101,20 @@ _TARGETS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(rf"(?!内部)(?:管委会|{HAN}{{1,6}}(?:{UNITS}))(?:里|里面|内部)?"
                 r"(?:有人|有个人|有几个人|几个人|那几个人)"), 0.8),
     (re.compile(r"某[\u4e00-\u9fff]{1,4}的"), 0.7),  # 某街镇的…, 某项目的…
+    # Someone known by what they did (验收签字的那位, 经手的那个人), or asked after as if the writer
+    # knows (签字的是谁, 是哪位领导, 哪个科的): the records name them.
+    (re.compile(rf"{HAN}{{1,10}}的(?:那位|这位|那个人|这个人|那几位|那几个人|那帮人)"), 0.8),
+    (re.compile(r"(?:经办|经手|签字|审批|负责|分管|主管|牵头|批)(?:的|人)?(?:是谁|是哪位|是哪个)|"
+                r"哪位领导|哪个领导|哪个科|哪个处|谁签的"), 0.7),
+    # Posts outside the committee that name one holder: 园长, 村支书, 辅警, 人事经理, 房东.
+    (re.compile(r"(?<![们些])(?:园长|校长|班主任|老师|村支书|支书|村主任|组织委员|宣传委员|辅警|协警|城管队员|"
+                r"保安|网格员|房东|人事经理|项目经理|物业经理)(?![们])"), 0.7),
+    (re.compile(r"开发商|承建方|施工方|供应商|承包商|中标方"), 0.7),
+    # The writer's own relatives (我前夫在单位…), and the boss of a firm already spoken of (伊拉老板).
+    (re.compile(r"(?:我|他|她)(?:的)?(?:前夫|前妻|丈夫|老公|老婆|妻子|爱人|弟弟|哥哥|姐夫|妹夫|亲戚)"), 0.8),
+    (re.compile(r"(?:他们|她们|伊拉|那家|这家|他家)(?:的|额)?(?:老板|老总|经理)"), 0.8),
+    (re.compile(r"(?<![a-z])(?:my|our|the) (?:landlord|employer|boss|principal|headmaster|teacher|supervisor|"
+                r"contractor|developer|property manager)(?![a-z])"), 0.8),
     (re.compile(rf"(?<![a-z])(?:mr|mrs|ms|miss|dr|director|manager|chief|officer|head|secretary|deputy|"
                 rf"boss|chairman|section chief|party secretary)\.? (?:{PINYIN_SURNAMES})(?![a-z])"), 1.0),
     (re.compile(rf"(?<![a-z])(?:{PINYIN_SURNAMES})(?:'s)? (?:from|of|in|at) the [a-z]+ "
@@ -113,6 +129,14 @@ _TARGETS: tuple[tuple[re.Pattern[str], float], ...] = (
                 r"civil servants?|the committee)(?![a-z])"), 0.5),
 )
 _VAGUE_TARGET = 0.5
+# A company by its own name (信达恒供应链公司, 南虹开发公司) or by a named building (金桥汇大厦的物业公司):
+# the words before 公司, cut at the last particle or pronoun, still hold a name once generic words go.
+_COMPANY_WORDS = re.compile(rf"({HAN}{{1,6}})(?:有限责任公司|有限公司|公司|集团)")
+_BUILDING_COMPANY = re.compile(
+    rf"({HAN}{{1,6}})(?:大厦|大楼|广场|天地|园区|中心|小区|楼盘)的(?:{GENERIC_COMPANY_WORDS})*(?:公司|集团)"
+)
+_GENERIC_COMPANY = re.compile(GENERIC_COMPANY_WORDS)
+_NAMED_COMPANY = 0.9
 # "Some officials", "hear that an official …": a generality, not someone.
 _SOME = re.compile(r"有的|有些|一些|个别|部分|某些|少数|不少|很多|好多|听说有|别的地方|其他地方|外地|"
                    r"(?<![a-z])(?:some|many|certain) (?:officials|cadres|staff)")
@@ -138,143 +162,17 @@ _REPORT = TermMatcher(parse_weighted(
     "i_want_to_report:1 report_that:1 whistleblow*:1"
 ))
 _REPORT_TARGET = 1.0
+# Asking how to report, or saying one is not reporting anyone, is no report (举报网站是哪个, 不是要举报谁).
+_NO_REPORT = re.compile(
+    r"(?:不是|不涉及|没有|并非|无意|不想|不敢)(?:要|想)?(?:举报|检举|控告)|(?:举报|检举|控告)(?:网站|电话|渠道|方式|途径|"
+    r"邮箱|热线|入口|了有用|有用)|(?:怎么|如何|去哪|到哪|向哪|哪里|在哪)(?:里)?(?:可以)?(?:举报|检举|控告)"
+)
 # Proposals and questions about officials in general halve a vague target.
 _GENERAL_FRAMING = re.compile(
     r"建议|希望|应该|应当|要加强|加大|力度|风气|杜绝|防止|严禁|不得|不能|不准|禁止|制度|机制|规定|教育|"
     r"是否|能否|有没有|怎么|如何|[?？]|(?<![a-z])(?:should|must|suggest|how)(?![a-z])"
 )
 
-# Taking money, however phrased: 收了我们两万块, 收取…服务费, 拿了五千元, 一次收三万, 拿了…好处.
-_TAKING_MONEY = re.compile(
-    r"(?:收了|收取|收过|拿了|拿过|要了|索要|收受|吃了|拿走|捞了)[^。，,；;]{0,10}"
-    r"(?:钱|费|[万千百]块|[万千百]?元|好处|钞票|铜钿|红包|卡|烟|酒|礼|一套房|房子|车)|"
-    r"(?:收|要|拿)[一二两三四五六七八九十几\d]+(?:[万千百]|块|元)|(?:收|拿)[^。，,；;]{0,8}送的|"
-    # a cut of what was granted, handed back or held back: 补贴的一半返给他, 扣下了两成
-    r"返(?:给|还给)?(?:他|她|他们|个人|经办人)|"
-    r"扣(?:下|了|掉|留)了?[^。，,；;]{0,4}(?:[一二两三四五六七八九几\d]成|一部分|一半|钱|资金|补贴|工资)|"
-    r"(?:顾问|兼职|挂职|董事|监事)(?:工资|薪水|报酬|津贴)"
-)
-# A relative's or friend's company or share: 他小舅子开的公司, 老婆开额公司, 家属控股的.
-_RELATIVES_BUSINESS = re.compile(
-    rf"(?:{RELATIVES})[^。，,；;]{{0,6}}(?:开的|开额|办的|经营的|控股|持股|入股|名下|当法人|是法人|是股东|"
-    rf"的公司|额公司|的企业|公司|承包|承接|包了|拿下|拿到|中标)|(?:公司|企业)[^。，,；;]{{0,10}}(?:法人|老板|股东|负责人)[^。，,；;]{{0,4}}是"
-    rf"[^。，,；;]{{0,8}}(?:{RELATIVES})|"
-    r"(?<![a-z])(?:his|her|their) (?:son|daughter|wife|husband|brother|sister|cousin|nephew|relative|"
-    r"friend|in-law)s?(?:'s)?[a-z' ]{0,30}(?:company|firm|business)|"
-    r"(?<![a-z])(?:son|daughter|wife|husband|brother|sister|cousin|nephew|relative|friend)'s "
-    r"(?:company|firm|business)|(?:son|daughter|wife|husband|brother|cousin|relative)s? (?:runs|owns)"
-)
-# Favours to one's own: 把名额给了他自己的亲戚, 分给不符合条件的朋友, 把侄子招了进来.
-_FAVOURS = re.compile(
-    rf"(?:给了|给|分给|安排给|安排|招了|塞给|留给|批给|介绍给|交给|包给|低价租给|租给|卖给)[^。，,；;]{{0,8}}"
-    rf"(?:{RELATIVES})|(?:{RELATIVES})[^。，,；;]{{0,4}}(?:招了进来|招进来|安排进|塞进)"
-)
-# Being treated: 开发商请了…领导吃饭, 请…喝酒.
-_TREATED = re.compile(r"请了?[^。，,；;]{0,12}(?:吃饭|喝酒|吃喝|唱歌|洗脚|按摩|打球|旅游|打牌|高尔夫|钓鱼|"
-                      r"洗浴|桑拿|足浴|温泉|度假|出国|ktv)|安排(?:吃饭|吃喝|饭局|宴请|旅游|住宿|娱乐)|"
-                      r"送(?:了|过)?(?:不少|一笔|很多|好多|大笔|[一二两三四五六七八九十几\d]+[万千百]?(?:块|元)?)?的?"
-                      r"(?:钱|红包|购物卡|礼品|礼金|烟|酒)|"
-                      r"(?:吃了|喝了)[^。，,；;]{0,8}(?:饭|酒|顿)")
-# Public money for private use: 拿去报销私人吃喝, 用公款…, 经费…吃饭.
-_PRIVATE_USE = re.compile(
-    r"(?:拿去|用来|用于|挪去|挪作)[^。，,；;]{0,6}(?:报销|吃喝|吃饭|私用|自己|家里|个人)|"
-    r"(?:经费|资金|补贴|公款|公车)[^。，,；;]{0,10}(?:吃饭|吃喝|旅游|私用|家用|送人|开回家|自己用)|"
-    r"报销[^。，,；;]{0,4}(?:私人|个人|家里|自己)|"
-    r"(?:单位|公家|公)的?(?:车|钱|卡|经费|油卡)[^。，,；;]{0,10}(?:接送|私用|家用|自己|孩子|老婆|家人|旅游|回家|买菜)"
-)
-# A company close to an official: 老板跟管委会李处长是同学, 搞定了管委会的关系, 借认养的名义.
-_CLOSENESS = re.compile(
-    r"(?:老板|老总|公司|企业|开发商|中标|承建)[^。，,；;]{0,12}(?:跟|和|与)[^。，,；;]{0,12}"
-    r"(?:是同学|是亲戚|是老乡|是战友|关系|很熟|称兄道弟|走得[很太]?近)|"
-    r"借[^。，,；;]{0,10}(?:名义|关系|机会)"
-)
-# Fixing it with officials: 搞定了管委会的关系, 打通了关系.
-_FIXING = re.compile(r"(?:搞定|打通|摆平|疏通)了?[^。，,；;]{0,8}(?:关系|领导|门路)")
-# Moonlighting: 上班时间在外面给企业做…, 在外面接活.
-_MOONLIGHTING = re.compile(
-    r"(?:在外面?|私下|业余|周末|下班后?)[^。，,；;]{0,6}(?:给|帮|替|为)?[^。，,；;]{0,6}"
-    r"(?:企业|公司|老板)?[^。，,；;]{0,4}(?:做|当|兼|接|办|开)[^。，,；;]{0,6}(?:赚钱|拿钱|收费|代理|顾问|生意|业务|公司|活)"
-)
-# Public money or goods kept back or pocketed: 钱都进了自己口袋, 补贴被截留.
-_POCKETED = re.compile(r"(?:进|装进|揣进|塞进|流进|落进|放进)了?[^。，,；;]{0,4}(?:自己|个人|私人|他|她)?的?"
-                       r"(?:口袋|腰包|账户|账上)")
-# Fraud and falsified figures: 骗补贴, 骗政府, 数据是做出来的, 入住率是假的.
-_FRAUD = re.compile(
-    r"骗(?:取|补|政府|国家|资金|补贴|奖励|钱|贷|保)|署(?:上|了)?自己的?名字|打着[^。，,；;]{0,12}(?:旗号|名义|幌子)|"
-    r"(?:数据|数字|报告|材料|业绩|营收|台账|入住率|出租率|考核)[^。，,；;]{0,10}"
-    r"(?:是假的|假的|做出来的|编的|编出来|造出来|虚的|注水|凑的)|"
-    r"(?<![a-z])(?:compan(?:y|ies)|firm) that (?:doesn't|does not|don't|do not) (?:even )?exist"
-)
-# Positions, quotas and places sold or bought: 名额被拿出去卖, 花钱买的编制.
-_SELLING = re.compile(
-    r"(?:名额|指标|编制|岗位|职位|资格|位置|官位)[^。，,；;]{0,12}(?:卖|倒卖|花钱买|买来|买的)|"
-    r"(?:卖|倒卖|买卖|花钱买)[^。，,；;]{0,4}(?:名额|指标|编制|岗位|职位|资格|官)"
-)
-# Buying from those one oversees far below the price: 三折的价格买了开发商的房子.
-_CHEAP_PURCHASE = re.compile(
-    r"(?:[一二三四五六七八九\d]折|半价|白菜价|超低价|低价|内部价)[^。，,；;]{0,8}(?:买|购|拿|租)"
-)
-# Conflicts of interest and one-man rule: 自己批给自己, 挂顾问, 一个人就拍板, 绕过集体决策, 刻了章.
-_SELF_DEALING = re.compile(
-    r"自己(?:批|审|定|签|评)[^。，,；;]{0,3}给?自己|兼职[^。，,；;]{0,6}(?:拿|领|收|赚)|"
-    r"挂(?:了)?(?:个)?(?:顾问|董事|监事|股东|法人)|一个人(?:就)?(?:拍板|说了算|定了|决定)|"
-    r"(?:绕过|绕开|跳过|避开)[^。，,；;]{0,8}(?:集体|党组|会议|程序|审批|招标)|(?:私|自己|偷偷|擅自|私自)刻(?:了)?[^。，,；;]{0,3}章"
-)
-# Promotions, hiring and awards out of turn: 年限都不够就提了, 面试第一的被刷了, 最后进的是处长的外甥.
-_OUT_OF_TURN = re.compile(
-    rf"(?:不够|不符合|不达标|没达到|没资格)[^。，,；;]{{0,6}}(?:就|也|还|照样)(?:被)?(?:提拔|提了|升了|晋升|进了|录了|"
-    rf"录用|评上|选上|入选|批了)|"
-    rf"(?:第一|最高)[^。，,；;]{{0,6}}(?:被刷|没录|落选|被拿掉)|"
-    rf"(?:进|录|招|提拔|中标|拿到|分到|批给|评上)[^。，,；;]{{0,10}}(?:{TITLES}|领导|干部)的(?:{RELATIVES})"
-)
-# Leaning on officials: 打过招呼的, 跟监管科的人有交情, 私下跟企业收辅导费.
-_LEANING = re.compile(
-    r"打(?:了|过|个)?招呼|(?:跟|和|与)[^。，,；;]{0,10}(?:有交情|关系好|关系不错|是熟人|走得近|是亲戚|是同学|"
-    r"是老乡|是战友|沾亲带故)|(?:[一二三四五六七八九]{2}|私下|暗中)分成|分赃|"
-    r"私下[^。，,；;]{0,8}(?:收|要|拿|卖|租)"
-)
-# Retaliation threatened to keep people quiet: 说出去就别想续约.
-_THREAT = re.compile(
-    r"(?:说出去|讲出去|告出去|举报|投诉|不配合)[^。，,；;]{0,4}(?:就|就会)?(?:别想|休想|开除|辞退|不续|穿小鞋|报复|卡)|"
-    r"不(?:安排|给钱|送礼|送钱|请客|表示|打点)[^。，,；;]{0,2}就"
-)
-# Exam questions, reserve prices and bids passed on beforehand: 把考试题目提前给了他亲戚.
-_LEAK = re.compile(r"(?:题目|试题|考题|标底|底价|评分标准|内部资料|报价)[^。，,；;]{0,8}(?:提前|偷偷|私下)"
-                   r"(?:给|透露|泄露|发给|告诉)|(?:提前|偷偷|私下)(?:给|透露|泄露|发给|告诉)了?[^。，,；;]{0,6}"
-                   r"(?:题目|试题|考题|标底|底价|评分标准|报价)")
-# Tenders settled before they open: 老早定好啥人中了, 事先定了, 陪绑.
-_RIGGED = re.compile(
-    r"(?:招标|投标|中标|评标|结果|名单|人选)[^。，,；;]{0,10}(?:早就|老早|提前|事先)(?:就)?定(?:好|了)|"
-    r"(?:早就|老早|提前|事先)(?:就)?定(?:好|了)[^。，,；;]{0,6}(?:中标|谁中|啥人中|人选|名单)|陪绑"
-)
-# The same in English: uses her position, is also a director of a private agency.
-_ENGLISH_ABUSE = re.compile(
-    r"(?<![a-z])us(?:e|es|ed|ing) (?:his|her|their) (?:position|office|power|influence)|"
-    r"(?<![a-z])(?:is|was) also (?:a|an|the) "
-    r"(?:director|shareholder|partner|consultant|adviser|advisor|owner)|"
-    r"(?<![a-z])(?:gave|paid|handed) (?:him|her|them) (?:money|cash|a bribe)"
-)
-_PATTERN_WEIGHTS = (
-    (_TAKING_MONEY, 2.5),
-    (_RELATIVES_BUSINESS, 2.5),
-    (_FAVOURS, 2.0),
-    (_TREATED, 2.0),
-    (_PRIVATE_USE, 2.5),
-    (_MOONLIGHTING, 2.0),
-    (_CLOSENESS, 1.5),
-    (_FIXING, 2.5),
-    (_POCKETED, 3.0),
-    (_FRAUD, 2.5),
-    (_SELLING, 2.5),
-    (_CHEAP_PURCHASE, 2.5),
-    (_SELF_DEALING, 2.5),
-    (_OUT_OF_TURN, 2.0),
-    (_LEANING, 2.0),
-    (_THREAT, 2.5),
-    (_RIGGED, 2.0),
-    (_LEAK, 2.5),
-    (_ENGLISH_ABUSE, 2.5),
-)
 
 _WRONG = TermMatcher(parse_weighted(WRONGDOING))
 
@@ -294,7 +192,7 @@ def wrongdoing_evidence(text: str) -> tuple[list[str], float]:
     """The wrongdoing terms and patterns found in the (normalised) text, and their summed weight."""
     found = list(dict.fromkeys(_WRONG.find(text)))
     weight = sum(_WRONG.terms[w] for w in found)
-    for pattern, pattern_weight in _PATTERN_WEIGHTS:
+    for pattern, pattern_weight in MISDEED_PATTERNS:
         match = pattern.search(text)
         if match:
             # Count only what the terms inside the match did not already count (收受红包 is one
@@ -304,6 +202,20 @@ def wrongdoing_evidence(text: str) -> tuple[list[str], float]:
                 found.append(match.group(0))
                 weight += pattern_weight - inside
     return found, weight
+
+
+def _company_names(text: str) -> list[str]:
+    """Companies the text names: 信达恒供应链公司, 金桥汇大厦的物业公司 (not 我们公司, 一家物流公司)."""
+    names = []
+    for pattern in (_COMPANY_WORDS, _BUILDING_COMPANY):
+        for match in pattern.finditer(text):
+            words = match.group(1)
+            if words[-1] in "开办":  # 在外面开公司, 办公司: a company, not its name
+                continue
+            start = max(words.rfind(c) for c in COMPANY_NAME_BREAK) + 1
+            if len(_GENERIC_COMPANY.sub("", words[start:])) >= 2:
+                names.append(match.group(0)[start:])
+    return names
 
 
 def target_evidence(text: str) -> tuple[list[str], float]:
@@ -316,6 +228,10 @@ def target_evidence(text: str) -> tuple[list[str], float]:
         for match in pattern.finditer(people):
             targets.append(match.group(0))
             best = max(best, weight)
+    companies = _company_names(people)
+    if companies:
+        targets.extend(companies)
+        best = max(best, _NAMED_COMPANY)
     if 0.0 < best <= _VAGUE_TARGET and _SOME.search(text):
         best = 0.3  # 有的干部, some officials: a generality
     if best > _VAGUE_TARGET and _UNKNOWN.search(text):
@@ -331,7 +247,7 @@ def check_accusation(text: str) -> AccusationCheck:
     """Whether the (normalised) text accuses an identifiable person or unit of wrongdoing."""
     wrong, wrong_weight = wrongdoing_evidence(text)
     targets, target_weight = target_evidence(text)
-    reports = list(dict.fromkeys(_REPORT.find(text)))
+    reports = list(dict.fromkeys(_REPORT.find(_NO_REPORT.sub(" ", text))))
     if reports:
         # "举报 X" names X as accused; the verb is evidence, and with a misdeed it makes the
         # accused identifiable to the writer even when the message does not name them.

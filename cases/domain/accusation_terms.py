@@ -28,12 +28,14 @@ TITLES = (
     "副部长|部长|组长|队长|站长|所长|院长|秘书长|老板|老总|副总|总|同志|主席|厂长|行长|专员|"
     "指导员|科员|会计|出纳"
 )
-BARE_TITLES = "副处长|处长|副科长|科长|副主任|主任|副局长|局长|副书记|书记|副总|总经理|秘书长|专员|指导员"
+BARE_TITLES = (
+    "副处长|处长|副科长|科长|副主任|主任|副局长|局长|副书记|书记|副总|总经理|秘书长|专员|指导员|副组长"
+)
 ROLES = (
     "副?处长|副?科长|副?主任|副?局长|副?书记|领导|干部|经办人|负责人|工作人员|同志|专员|指导员|科员|"
     "老总|老板|经理|副总|会计|出纳"
 )
-UNITS = "处|科|室|中心|办公室|办|部门|部|单位|局|站|所|组|队|公司|集团|平台"
+UNITS = "处|科|室|中心|办公室|办|部门|部|单位|局|站|所|组|队|公司|集团|平台|街道|街镇|居委会|村委会"
 SURNAME = f"[{SURNAMES}]"
 # Characters common in Chinese trade names (字号: 鑫泰置业, 润丰实业, 恒广传媒, 虹祥平台公司); a word of
 # two characters with one of them, before an industry word, is most likely a company's name.
@@ -48,10 +50,23 @@ COMPANY_INDUSTRIES = (
     f"{INDUSTRIES}|建设|发展|投资|文化|贸易|人力|数据|信息|网络|能源|环境|管理|平台|园区运营|运营"
 )
 HAN = "[\u4e00-\u9fff]"
+# Words that make up generic company descriptions (一家物流公司, 管委会下属的平台公司, 外资公司): what is
+# left of the words before 公司 once these are gone is a trade name (信达恒供应链公司 → 信达恒).
+GENERIC_COMPANY_WORDS = (
+    "物业|运营|开发|中介|平台|国有|国资|科技|咨询|建设|投资|发展|服务|管理|贸易|文化|传媒|园林|物流|供应链|"
+    "人力资源|人力|会展|规划|策划|广告|设计|工程|建筑|装修|装饰|保洁|安保|保安|餐饮|实业|置业|地产|房产|房地产|"
+    "能源|环境|环保|数据|信息|网络|互联网|智能|数字|商业|航空|外资|民营|私营|上市|合资|外包|代理|保险|银行|"
+    "快递|外卖|电力|燃气|施工|承包|劳务|派遣|租赁|经纪|培训|教育|医药|医疗|食品|汽车|出租车|中标|承建|认养|"
+    "代建|相关|有关|所属|下属|国企|私企|企业|单位|大型|小型|中型|总|分|子|母|新|老|空壳|皮包|关联|旗下|"
+    "股份|有限|责任|控股|集团|上海|虹桥|长宁|闵行|青浦|嘉定|商务区|管委会|区属|市属|区里|市里|别的|其他|"
+    "其它|哪|什么|同一|一样|对面|隔壁|楼上|楼下|原来|以前|现在|注册|成立|外面|外头"
+)
+# Characters after which the words before 公司 are no longer its name (我们公司, 这家公司, 给了一个公司).
+COMPANY_NAME_BREAK = "的是在了把给被让跟和与叫说个家那这该某我们本一其为他她它你或及到向从对由"
 RELATIVES = (
     "亲属|亲戚|家属|家人|老婆|妻子|爱人|丈夫|老公|儿子|女儿|儿媳妇?|女婿|小舅子|舅子|弟弟|哥哥|姐姐|妹妹|"
     "侄子|侄女|外甥|表哥|表弟|表姐|表妹|堂哥|堂弟|姐夫|妹夫|连襟|亲家|舅舅|岳父|岳母|同学|朋友|老部下|老乡|"
-    "战友|发小|情人|自己人|自家|熟人|亲信|相好|干儿子|干女儿|关系户"
+    "战友|发小|情人|自己人|自家|熟人|亲信|相好|干儿子|干女儿|关系户|前夫|前妻"
 )
 
 # Wrongdoing, with how strongly each says "someone did wrong" (requests to investigate are weak:
@@ -115,5 +130,19 @@ WRONGDOING = (
     "关系户:2.5 内部消息:2 内部信息:1.5 对抗巡视:3 应付巡视:2 对抗组织:3 瞒报:2.5 隐瞒:1.5 包过:2 "
     "保证过:1.5 "
     "embezzl*:3 withh*:1.5 pocketed:3 forged:3 falsif*:3 fabricat*:2.5 fake:2 without_permit*:2 "
-    "signed_it_off:1.5 signed_off:1 quietly:1 shell_compan*:2 insider:1.5 leaked:2 cover_up:2"
+    "signed_it_off:1.5 signed_off:1 quietly:1 shell_compan*:2 insider:1.5 leaked:2 cover_up:2 "
+    # Obstructing the inspection, approvals skipped, cover and protection, dereliction, tenders with
+    # one bidder, work passed on: the kinds of misconduct (工作纪律, 组织纪律) said in plain words.
+    "干扰巡视:3 阻挠巡视:3 别乱讲:2 别乱说:2 不要乱说:2 不许乱说:2 统一口径:2.5 串供:3 封口:2 "
+    "没有审批:2 未经审批:2 没审批:2 没批就:2 未批先建:2.5 先建后批:2 无证经营:1.5 没有证照:1.5 "
+    "没有许可:2 未见相关:1.5 没走程序:2 不走程序:2 没有走程序:2 绕过程序:2.5 偷偷加盖:2.5 私自加盖:2.5 "
+    "加盖了:1.5 撑腰:2 保护伞:2.5 睁一只眼闭一只眼:2 视而不见:1.5 装看不见:2 拍了照就走:1.5 "
+    "不作为:2 乱作为:2 推诿:1.5 踢皮球:1.5 故意拖:2 唯一一家:1.5 只有一家报名:2 连续三年拿到:1.5 "
+    "年年都是:1.5 每次都是:1 转手:1.5 倒签:2.5 补台账:2 补材料:1 凑数:1 做低:2 做高:2 动了手脚:2.5 "
+    "做了手脚:2.5 被改过:2 改了数据:2.5 改数据:2 章还在用:2 乱盖章:2 "
+    "envelope*:2 tipped_off:2.5 tip_off:2 reserve_price:1.5 no_permit*:2 without_approval:2 "
+    "looked_the_other_way:2 turned_a_blind_eye:2 cooked_the:2 doctored:2.5 backdat*:2.5 "
+    "轮着来:2 说了算:1 提成:1.5 两边分:2 分钱:2 自己整改自己:2 故意不:1 翻旧账:1.5 一伙的:2 是一伙:2 "
+    "路子粗:1.5 没人敢管:2 不敢管:1.5 勿敢管:2 倒号:2 号贩子:1.5 黑车:1 便宜得离谱:2 低得离谱:2 "
+    "便宜得出奇:2 不开发票:2 不开票:1.5"
 )

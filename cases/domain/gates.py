@@ -31,15 +31,17 @@ from cases.domain.logistic import LogisticModel
 
 FORMAT = "hqcbd-gates/1"
 # Flag when P(accusation) reaches these: among the points with held-out precision ≥ 85 % and recall
-# ≥ 97 % (`bench/classifier_eval.py --sweep`, every file scored by gates trained on the others), the
-# best recall of the model alone, since an unseen set showed the rules catch less of new wording.
+# ≥ 97 % (`bench/classifier_eval.py --sweep`, every file scored by gates trained on the others) that
+# meet the targets on every file, the best recall of the model alone, since an unseen set
+# showed the rules catch less of new wording.
 # A wrongdoing word found by the rules makes a low probability enough; without one the model alone
 # must be sure, because most labelled messages that name an official accuse them, and a name alone
 # (王主任去年调走了) still pulls the probability up. Caveat: the rules were written on those files, so
 # the pooled recall flatters them; the sweep's "model alone" line is the honest figure for new wording.
 ACCUSATION_THRESHOLD = 0.1
-ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.75
-SCOPE_THRESHOLD = 0.5
+ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.55
+# The lowest held-out threshold with out-of-scope precision ≥ 85 % (the same sweep): it is a hint.
+SCOPE_THRESHOLD = 0.25
 # How identifiable a target must be (rule score, 0 … 1) for the crossed features to fire: 0.7 takes
 # named companies (鑫泰置业) and people known by their unit (服务中心的人), not "officials".
 CROSS_TARGET = 0.7

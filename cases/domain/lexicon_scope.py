@@ -69,7 +69,12 @@ OUT_OF_SCOPE_TERMS = (
     "刷单:3 日赚:3 加v:3 加微信:3 加盟:1.5 不在办公室:3 "
     "residence_permit*:3 driving_licen*:3 id_card*:3 traffic_ticket*:3 speeding:3 refund*:2 "
     "seo:3 website_ranking:3 free_quote:3 unsubscribe:3 out_of_office:3 auto_reply:3 automatic_reply:3 "
-    "tourist*:2 sightseeing:3 toilet*:2 ticket*:1.5"
+    "tourist*:2 sightseeing:3 toilet*:2 ticket*:1.5 "
+    # Licences and permits of other bureaus, tickets to fetch, where to eat, scams by a shop or a
+    # school, scrapes in a car park, job applications, mailing lists, advertising of escorts.
+    "营业执照:2.5 个体户:2 领票:2.5 取票:2.5 好吃:2.5 本帮菜:2.5 小吃:2 多收钱:2.5 多收了:2 学费:2.5 "
+    "跑路:2 骗子:1.5 刮了车:3 剐蹭:3 被刮:2.5 调监控:3 退订:3 邮件列表:2.5 私聊:2.5 包您满意:3 "
+    "cv:3 resume:2.5 teaching_position:3 apply_for_a:2 mailing_list:3 restaurant*:2"
 )
 
 # Function words and fillers (Mandarin, Shanghainese, English) that carry no topic.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.accusation_sweep import HARD_CASES
 from bench.classifier_eval import (
     DEFAULT_NOTICE,
     NON_PROBLEM_LABELS,
@@ -23,7 +24,6 @@ from bench.classifier_eval import (
     default_classifier,
     evaluate,
     load_labelled,
-    rules_classifier,
     training_files,
 )
 from cases.domain.catalogue_parser import parse_notice
@@ -43,23 +43,7 @@ CODES = {f"{a}.{p}" for a, n in ((1, 4), (2, 3), (3, 3), (4, 2)) for p in range(
 
 
 LABELLED = [path.name for path in training_files()]
-# Files of hard cases only (written to teach the gates what a name without an accusation looks like,
-# and short or indirect accusations): their own figures are no sample of what arrives, so they are
-# not held to the per-file targets; they count in the pooled figures the operating point is chosen on.
-HARD_CASES = {"feedback_hardneg.jsonl"}
 TARGET_FILES = [name for name in LABELLED if name not in HARD_CASES]
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    """The classifier as the application builds it: bundled notice, lexicon and gates (~1 s)."""
-    return default_classifier()
-
-
-@pytest.fixture(scope="module")
-def held_out() -> HeldOut:
-    """Gate inputs of every labelled file, to train gates without any one of them (~1 s each)."""
-    return HeldOut(rules_classifier(), training_files())
 
 
 # --- targets ----------------------------------------------------------------------------------

@@ -23,29 +23,24 @@ from bench.accusation_sweep import (
     count,
     held_out_predictions,
 )
-from bench.classifier_eval import HeldOut, default_classifier, load_labelled, rules_classifier, training_files
+from bench.classifier_eval import HeldOut, load_labelled, rules_classifier, training_files
 from bench.train_gates import train
 from cases.classifier_data import bundled_gates
 from cases.domain import classifier as classifier_module
 from cases.domain.accusation import AccusationCheck, check_accusation, target_evidence
 from cases.domain.classifier import HEAD_CHARS, TAIL_CHARS, Classifier
-from cases.domain.gates import FORMAT, Gates, accusation_features, accusation_flag, scope_features
+from cases.domain.gates import (
+    ACCUSATION_THRESHOLD,
+    ACCUSATION_THRESHOLD_NO_WRONGDOING,
+    FORMAT,
+    Gates,
+    accusation_features,
+    accusation_flag,
+    scope_features,
+)
 from cases.domain.logistic import LogisticModel
 from cases.domain.textindex import Bm25
 from cases.domain.textnorm import TermMatcher, normalise
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    """The classifier as the application builds it (bundled gates)."""
-    return default_classifier()
-
-
-@pytest.fixture(scope="module")
-def held_out() -> HeldOut:
-    """Gate inputs of every labelled file, to train gates without any one of them."""
-    return HeldOut(rules_classifier(), training_files())
-
 
 # --- logistic regression ------------------------------------------------------------------------
 
@@ -96,8 +91,9 @@ def test_either_the_rules_or_the_model_flags(classifier: Classifier) -> None:
 
 
 def test_the_model_alone_must_be_surer_without_a_wrongdoing_word(classifier: Classifier) -> None:
-    # P = 0.6 from the bias: enough beside a wrongdoing word, not on a name alone.
-    gates = Gates(LogisticModel({}, math.log(0.6 / 0.4)), LogisticModel({}, -30.0))
+    # P from the bias, between the two thresholds: enough beside a wrongdoing word, not on a name alone.
+    p = (ACCUSATION_THRESHOLD + ACCUSATION_THRESHOLD_NO_WRONGDOING) / 2
+    gates = Gates(LogisticModel({}, math.log(p / (1 - p))), LogisticModel({}, -30.0))
     with_word = classifier.gate_input("服务中心的人扣下了我们两成补贴")
     name_only = classifier.gate_input("管委会的张主任去年调走了")
     assert not with_word.accusation.accusation and with_word.accusation.wrongdoing_score > 0
@@ -242,7 +238,8 @@ def test_short_and_indirect_accusations_are_sealed(classifier: Classifier, text:
         "建议公开专项资金的评审名单，防止暗箱操作",
         "感谢产业处王处长帮我们对接了银行，贷款很快批了",
         "材料不够也没关系，可以后补吗？",
-        "管委会的张主任去年调走了",  # a named official, mentioned (tests/data/feedback_hardneg.jsonl)
+        # Not here since 2026-12-02: "管委会的张主任去年调走了" (a named official, mentioned) gets
+        # P 0.66, over the 0.55 the sweep now picks; an inspector's look is the price of recall.
         "我是李科长介绍来的，想咨询一下人才公寓",
         "要表扬一下规划科的小李，每次都很快回复",
     ],
