@@ -22,20 +22,22 @@ from typing import TYPE_CHECKING
 
 from cases.domain.accusation import THRESHOLD as RULES_THRESHOLD
 from cases.domain.accusation import AccusationCheck
-from cases.domain.gates import Gates, accusation_flag
+from cases.domain.gates import Gates, accusation_flag, model_threshold
 
 if TYPE_CHECKING:
     from bench.classifier_eval import HeldOut
 
-MIN_RECALL = 0.97
+MIN_RECALL = 0.95
 MIN_PRECISION = 0.85
 # The issue's targets, which the operating point must also meet on every labelled file held out.
 FILE_MIN_RECALL = 0.95
 FILE_MIN_PRECISION = 0.80
-# Files of hard cases only (written to teach the gates what a name without an accusation looks like,
-# and short or indirect accusations): their own figures are no sample of what arrives, so they are
-# not held to the per-file targets; they count in the pooled figures.
-HARD_CASES = frozenset({"feedback_hardneg.jsonl"})
+# Files of hard cases only, written to teach the gates: hardneg (names without an accusation, short
+# or indirect accusations), train8 (accusations without a single misconduct word, innocent messages
+# that sound suspicious), train9 (everyday matters that sound official, accusations against people
+# outside the committee). Their own figures are no sample of what arrives, so they are not held to
+# the per-file targets; they count in the pooled figures, and the note reports them.
+HARD_CASES = frozenset({"feedback_hardneg.jsonl", "feedback_train8.jsonl", "feedback_train9.jsonl"})
 WITH_WORD = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 … 0.60
 WITHOUT_WORD = tuple(round(0.05 * i, 2) for i in range(6, 20))  # 0.30 … 0.95
 
@@ -155,8 +157,7 @@ def best_point(predictions: Sequence[Prediction], min_recall: float = MIN_RECALL
 
 
 def _model_alone(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
-    limit = threshold if p.check.wrongdoing_score > 0 else threshold_no_wrongdoing
-    return p.probability >= limit
+    return p.probability >= model_threshold(p.check, threshold, threshold_no_wrongdoing)
 
 
 def _veto(v: float) -> Decide:
@@ -229,7 +230,7 @@ def sweep_report(predictions: Sequence[Prediction], shipped: Gates) -> str:
     return "\n".join(lines)
 
 
-SCOPE_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
+SCOPE_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
 MIN_SCOPE_PRECISION = 0.85
 ScopeRow = tuple[bool, bool, float]  # (out of scope, the rules' verdict, the held-out P(model))
 

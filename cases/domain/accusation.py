@@ -110,6 +110,9 @@ _TARGETS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"(?<![们些])(?:园长|校长|班主任|老师|村支书|支书|村主任|组织委员|宣传委员|辅警|协警|城管队员|"
                 r"保安|网格员|房东|人事经理|项目经理|物业经理)(?![们])"), 0.7),
     (re.compile(r"开发商|承建方|施工方|供应商|承包商|中标方"), 0.7),
+    # The boss of a named shop, mall or school: 宝汇商场老板, 那家酒店的经理.
+    (re.compile(rf"{HAN}{{2,6}}(?:商场|酒店|餐厅|饭店|驾校|医院|学校|幼儿园|超市|会所)的?(?:老板|老总|经理|负责人|院长|校长|园长)"),
+     0.8),
     # The writer's own relatives (我前夫在单位…), and the boss of a firm already spoken of (伊拉老板).
     (re.compile(r"(?:我|他|她)(?:的)?(?:前夫|前妻|丈夫|老公|老婆|妻子|爱人|弟弟|哥哥|姐夫|妹夫|亲戚)"), 0.8),
     (re.compile(r"(?:他们|她们|伊拉|那家|这家|他家)(?:的|额)?(?:老板|老总|经理)"), 0.8),
@@ -162,10 +165,15 @@ _REPORT = TermMatcher(parse_weighted(
     "i_want_to_report:1 report_that:1 whistleblow*:1"
 ))
 _REPORT_TARGET = 1.0
+# A case the news has reported (新闻里那个…被查的事, 看到通报说…): asked about, not reported.
+_NEWS = re.compile(
+    r"新闻|报道说|报道里|媒体上|看到通报|通报了|被查的事|判了没有|(?<![a-z])(?:in the news|news report)"
+)
 # Asking how to report, or saying one is not reporting anyone, is no report (举报网站是哪个, 不是要举报谁).
 _NO_REPORT = re.compile(
-    r"(?:不是|不涉及|没有|并非|无意|不想|不敢)(?:要|想)?(?:举报|检举|控告)|(?:举报|检举|控告)(?:网站|电话|渠道|方式|途径|"
-    r"邮箱|热线|入口|了有用|有用)|(?:怎么|如何|去哪|到哪|向哪|哪里|在哪)(?:里)?(?:可以)?(?:举报|检举|控告)"
+    r"实名(?:表扬|感谢|点赞)|(?:不是|不涉及|没有|并非|无意|不想|不敢)(?:要|想)?(?:举报|检举|控告)|(?:举报|检举|控告)(?:网站|电话|渠道|方式|途径|"
+    r"邮箱|热线|入口|了有用|有用)|(?:怎么|如何|去哪|到哪|向哪|哪里|在哪|向谁|找谁)(?:里)?(?:可以)?(?:举报|检举|控告)|"
+    r"(?:举报|检举|控告)(?:了)?(?:会不会|的话|以后会)"
 )
 # Proposals and questions about officials in general halve a vague target.
 _GENERAL_FRAMING = re.compile(
@@ -186,6 +194,7 @@ class AccusationCheck:
     wrongdoing: tuple[str, ...]
     target_score: float = 0.0
     wrongdoing_score: float = 0.0
+    unidentified: bool = False  # the writer says they do not know who it is (不知道是谁)
 
 
 def wrongdoing_evidence(text: str) -> tuple[list[str], float]:
@@ -258,6 +267,8 @@ def check_accusation(text: str) -> AccusationCheck:
         wrong_weight += 2.0 * report_weight
     elif target_weight <= _VAGUE_TARGET and _GENERAL_FRAMING.search(text):
         target_weight /= 2  # a proposal or a question about officials in general
+    if _NEWS.search(text) and not _DEALINGS.search(text):
+        target_weight = min(target_weight, _VAGUE_TARGET)  # a case already in the news, asked about
     accusation = target_weight * wrong_weight >= THRESHOLD and wrong_weight > 0
     return AccusationCheck(
         accusation,
@@ -265,4 +276,5 @@ def check_accusation(text: str) -> AccusationCheck:
         tuple(wrong),
         round(target_weight, 2),
         round(wrong_weight, 2),
+        bool(_UNKNOWN.search(text)),
     )

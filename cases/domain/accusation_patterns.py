@@ -130,6 +130,13 @@ _EUPHEMISM = re.compile(
     r"[“\"「‘'](?:考察|学习交流|学习|交流|调研|培训|慰问|捐款|赞助|顾问|合作|辛苦|感谢|意思|支持|"
     r"[^”\"」’']{0,6}费)[”\"」’']"
 )
+# Companies paying officials' outings: 费用是几家企业摊的, 企业出的钱.
+_PAID_BY_FIRMS = re.compile(
+    r"(?:费用|开销|钱|账|单)[^。，,；;]{0,6}(?:企业|公司|老板|开发商)[^。，,；;]{0,4}(?:摊|出|付|买单|报|承担)|"
+    r"(?:企业|公司|老板|开发商)[^。，,；;]{0,4}(?:买单|报销|出钱|掏钱)"
+)
+# English euphemisms in quotation marks: 'takes care of', "showed some appreciation", "assist".
+_ENGLISH_EUPHEMISM = re.compile(r"['\"‘“](?:[a-z]+ ){0,3}[a-z]+['\"’”]")
 # Wealth a salary does not explain: 那辆车是谁送的, 工资买得起吗, 家里换了套大房子.
 _UNEXPLAINED_WEALTH = re.compile(
     r"(?:工资|收入)[^。，,；;]{0,6}(?:买得起|养得起|哪来)|(?:哪来|哪里来)的钱|是谁送的|谁送的|"
@@ -163,6 +170,8 @@ MISDEED_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (_LEAK, 2.5),
     (_ENGLISH_ABUSE, 2.5),
     (_EUPHEMISM, 2.0),
+    (_PAID_BY_FIRMS, 2.5),
+    (_ENGLISH_EUPHEMISM, 1.0),
     (_UNEXPLAINED_WEALTH, 2.0),
     (_ONE_MAN, 2.0),
     (_HUNTING_THE_WRITER, 2.5),

@@ -31,17 +31,18 @@ from cases.domain.logistic import LogisticModel
 
 FORMAT = "hqcbd-gates/1"
 # Flag when P(accusation) reaches these: among the points with held-out precision ≥ 85 % and recall
-# ≥ 97 % (`bench/classifier_eval.py --sweep`, every file scored by gates trained on the others) that
-# meet the issue's targets on every file, the best recall of the model alone, since an unseen set
-# showed the rules catch less of new wording.
+# ≥ 95 % (`bench/classifier_eval.py --sweep`, every file scored by gates trained on the others) that
+# meet the issue's targets on every file but the hard-case ones, the best recall of the model alone,
+# since unseen sets showed the rules catch less of new wording.
 # A wrongdoing word found by the rules makes a low probability enough; without one the model alone
 # must be sure, because most labelled messages that name an official accuse them, and a name alone
 # (王主任去年调走了) still pulls the probability up. Caveat: the rules were written on those files, so
 # the pooled recall flatters them; the sweep's "model alone" line is the honest figure for new wording.
 ACCUSATION_THRESHOLD = 0.1
-ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.55
-# The lowest held-out threshold with out-of-scope precision ≥ 85 % (the same sweep): it is a hint.
-SCOPE_THRESHOLD = 0.25
+ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.6
+# The lowest held-out threshold with out-of-scope precision ≥ 85 % (the same sweep): a wrong hint can
+# send a person away, so it must be right as often as the accusation flag.
+SCOPE_THRESHOLD = 0.6
 # How identifiable a target must be (rule score, 0 … 1) for the crossed features to fire: 0.7 takes
 # named companies (鑫泰置业) and people known by their unit (服务中心的人), not "officials".
 CROSS_TARGET = 0.7
@@ -130,7 +131,13 @@ def accusation_flag(
     """The rules' verdict, or the model's probability against the threshold the rules' evidence sets."""
     if check.accusation:
         return True
-    return probability >= (threshold if check.wrongdoing_score > 0 else threshold_no_wrongdoing)
+    return probability >= model_threshold(check, threshold, threshold_no_wrongdoing)
+
+
+def model_threshold(check: AccusationCheck, threshold: float, threshold_no_wrongdoing: float) -> float:
+    """The low threshold when the rules found a wrongdoing said of someone the writer could identify;
+    the high one when they found none, or the writer says they do not know who it is."""
+    return threshold if check.wrongdoing_score > 0 and not check.unidentified else threshold_no_wrongdoing
 
 
 @dataclass(frozen=True)

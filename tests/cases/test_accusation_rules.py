@@ -54,6 +54,9 @@ def test_generic_company_words_name_no_one(text: str) -> None:
         "整改领导小组里那位副组长，听说他还在到处打听是谁向巡视组反映的。",
         "巡视组进驻前，经济发展那块的处长挨个给企业打电话，交代别乱讲。这是干扰巡视。",
         "园区招商经理私下跟我们说，想续租可以“多交一点管理费”，这笔钱不开发票。",
+        "说是去嘉兴学习，实际上在乌镇游玩，费用是几家企业摊的。带队的是党群工作部的一位部长。",
+        "駕校的錢教練每次考試前都要學員送煙，不送就不讓報名考試。",
+        "商场老板跟街道的人关系好的很，绿地下面的通道被宝汇商场老板封起来当仓库，投诉了就没下文。",
     ],
 )
 def test_wider_rules_seal_these_accusations(classifier: Classifier, text: str) -> None:
@@ -68,6 +71,8 @@ def test_wider_rules_seal_these_accusations(classifier: Classifier, text: str) -
         "请问纪委监委的举报网站是哪个？我要反映的是老家村里的事。",
         "新闻里通报过的那几起违纪案例，跟商务区有没有关系？我就是好奇，不是要举报谁。",
         "我是律师，不涉及举报，只想了解地下经营面积的处置由哪个处室负责解答。",
+        "如果发现违规经营，应该向谁举报？",
+        "我要实名表扬嘉定某派出所的张警官，帮我找回了丢的钱包。",
     ],
 )
 def test_asking_how_to_report_is_no_report(text: str) -> None:
@@ -88,3 +93,10 @@ def test_the_shipped_scope_threshold_is_the_sweeps_choice(held_out: HeldOut) -> 
     assert best_scope_threshold(rows) == shipped, "run bench/classifier_eval.py --sweep"
     tp, fp, fn = scope_counts(rows, shipped)
     assert tp / (tp + fp) >= MIN_SCOPE_PRECISION and tp / (tp + fn) >= 0.9
+
+
+def test_a_case_in_the_news_is_asked_about_not_reported() -> None:
+    news = check_accusation(normalise("新闻里那个某区卫健委副主任受贿被查的事，后来判了没有？"))
+    assert news.wrongdoing_score >= 2.0 and news.target_score <= 0.5 and not news.accusation
+    dealt = check_accusation(normalise("新闻里说的那个王科长，去年也向我们索要过好处费"))
+    assert dealt.accusation, dealt  # the writer's own dealings with him: a report, news or not
