@@ -35,9 +35,12 @@ FILE_MIN_PRECISION = 0.80
 # Files of hard cases only, written to teach the gates: hardneg (names without an accusation, short
 # or indirect accusations), train8 (accusations without a single misconduct word, innocent messages
 # that sound suspicious), train9 (everyday matters that sound official, accusations against people
-# outside the committee). Their own figures are no sample of what arrives, so they are not held to
-# the per-file targets; they count in the pooled figures, and the note reports them.
-HARD_CASES = frozenset({"feedback_hardneg.jsonl", "feedback_train8.jsonl", "feedback_train9.jsonl"})
+# outside the committee), train10 (careful writers who describe what they saw without judging it, and
+# proper dealings described as carefully). Their own figures are no sample of what arrives, so they
+# are not held to the per-file targets; they count in the pooled figures, and the README shows them.
+HARD_CASES = frozenset(
+    {"feedback_hardneg.jsonl", "feedback_train8.jsonl", "feedback_train9.jsonl", "feedback_train10.jsonl"}
+)
 WITH_WORD = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 … 0.60
 WITHOUT_WORD = tuple(round(0.05 * i, 2) for i in range(6, 20))  # 0.30 … 0.95
 
@@ -236,9 +239,10 @@ ScopeRow = tuple[bool, bool, float]  # (out of scope, the rules' verdict, the he
 
 
 def scope_rows(held_out: HeldOut, files: Iterable[str | Path]) -> list[ScopeRow]:
-    """Every message of ``files`` with the P(out of scope) of gates trained without its file."""
+    """Every message of ``files`` but the hard-case ones with the P(out of scope) of gates trained
+    without its file (the hard cases were written to confuse; they are no sample of what arrives)."""
     rows = []
-    for path in files:
+    for path in (p for p in files if Path(p).name not in HARD_CASES):
         gates = held_out.without(path).gates
         assert gates is not None
         for inp, _, oos in held_out.examples(path):
@@ -265,8 +269,8 @@ def best_scope_threshold(rows: Sequence[ScopeRow]) -> float:
 
 def scope_sweep_report(rows: Sequence[ScopeRow], shipped: Gates) -> str:
     """Held-out precision/recall of the out-of-scope flag for each threshold, as printed."""
-    lines = [f"out-of-scope flag, held out: {len(rows)} messages, {sum(r[0] for r in rows)} out of scope;"
-             " flag = rules OR P(model) >= threshold"]
+    lines = [f"out-of-scope flag, held out: {len(rows)} messages of the files but the hard-case ones,"
+             f" {sum(r[0] for r in rows)} out of scope; flag = rules OR P(model) >= threshold"]
     for threshold in sorted({*SCOPE_THRESHOLDS, shipped.scope_threshold}):
         tp, fp, fn = scope_counts(rows, threshold)
         mark = "  (shipped)" if threshold == shipped.scope_threshold else ""

@@ -127,7 +127,7 @@ _ENGLISH_ABUSE = re.compile(
 )
 # Innocent words in quotation marks, the writer's irony: a “考察” trip, “管理费”, a “捐款”.
 _EUPHEMISM = re.compile(
-    r"[“\"「‘'](?:考察|学习交流|学习|交流|调研|培训|慰问|捐款|赞助|顾问|合作|辛苦|感谢|意思|支持|"
+    r"[“\"「‘'](?:考察|学习交流|学习|交流|调研|培训|慰问|捐款|赞助|顾问|合作|辛苦|感谢|意思|支持|调一下|处理一下|"
     r"[^”\"」’']{0,6}费)[”\"」’']"
 )
 # Companies paying officials' outings: 费用是几家企业摊的, 企业出的钱.
@@ -137,6 +137,10 @@ _PAID_BY_FIRMS = re.compile(
 )
 # English euphemisms in quotation marks: 'takes care of', "showed some appreciation", "assist".
 _ENGLISH_EUPHEMISM = re.compile(r"['\"‘“](?:[a-z]+ ){0,3}[a-z]+['\"’”]")
+# Complainants' names or papers handed to the people they complained of: 把提意见的人的名单给了物业.
+_INFORMER_LEAK = re.compile(
+    r"(?:投诉|反映|举报|提意见|反对)[^。，,；;]{0,8}(?:名单|信息|电话|身份|材料)[^。，,；;]{0,4}(?:给了|透露给|泄露给|交给|转给)"
+)
 # Wealth a salary does not explain: 那辆车是谁送的, 工资买得起吗, 家里换了套大房子.
 _UNEXPLAINED_WEALTH = re.compile(
     r"(?:工资|收入)[^。，,；;]{0,6}(?:买得起|养得起|哪来)|(?:哪来|哪里来)的钱|是谁送的|谁送的|"
@@ -171,6 +175,7 @@ MISDEED_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (_ENGLISH_ABUSE, 2.5),
     (_EUPHEMISM, 2.0),
     (_PAID_BY_FIRMS, 2.5),
+    (_INFORMER_LEAK, 2.5),
     (_ENGLISH_EUPHEMISM, 1.0),
     (_UNEXPLAINED_WEALTH, 2.0),
     (_ONE_MAN, 2.0),

@@ -149,5 +149,7 @@ WRONGDOING = (
     "official_car:1.5 for_his_family:1.5 for_her_family:1.5 land_premium:1 never_paid:1.5 "
     "private_members:1.5 members_club:1.5 in_a_row:1 retaliat*:2.5 punished_me:2 took_care_of:2 "
     "takes_care_of:2 take_care_of:1.5 appreciation:1.5 turned_a_blind:2 sister_in_law:2 "
-    "close_friend*:1.5 college_classmate:1.5 classmate:1 decides_which:1.5 deciding_which:1.5"
+    "close_friend*:1.5 college_classmate:1.5 classmate:1 decides_which:1.5 deciding_which:1.5 "
+    "操纵:2.5 拉票:2 提前知道:1.5 谁允许:1.5 是谁编:2 谁编的:2 不敢不听:1.5 照拿:1.5 沟通好了:1.5 "
+    "banknote*:2 folded_notes:2 cash_in_an_envelope:3"
 )

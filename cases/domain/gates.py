@@ -39,10 +39,11 @@ FORMAT = "hqcbd-gates/1"
 # (王主任去年调走了) still pulls the probability up. Caveat: the rules were written on those files, so
 # the pooled recall flatters them; the sweep's "model alone" line is the honest figure for new wording.
 ACCUSATION_THRESHOLD = 0.1
-ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.6
-# The lowest held-out threshold with out-of-scope precision ≥ 85 % (the same sweep): a wrong hint can
-# send a person away, so it must be right as often as the accusation flag.
-SCOPE_THRESHOLD = 0.6
+ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.7
+# The lowest held-out threshold with out-of-scope precision ≥ 85 % on the files but the hard-case ones
+# (the same sweep): a wrong hint can send a person away, so it must be right as often as the
+# accusation flag.
+SCOPE_THRESHOLD = 0.35
 # How identifiable a target must be (rule score, 0 … 1) for the crossed features to fire: 0.7 takes
 # named companies (鑫泰置业) and people known by their unit (服务中心的人), not "officials".
 CROSS_TARGET = 0.7

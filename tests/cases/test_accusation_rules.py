@@ -100,3 +100,24 @@ def test_a_case_in_the_news_is_asked_about_not_reported() -> None:
     assert news.wrongdoing_score >= 2.0 and news.target_score <= 0.5 and not news.accusation
     dealt = check_accusation(normalise("新闻里说的那个王科长，去年也向我们索要过好处费"))
     assert dealt.accusation, dealt  # the writer's own dealings with him: a report, news or not
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我想举报，但不知道向谁举报比较合适，举报人信息会不会保密？",
+        "我想举报一个搞非法集资的理财公司，应该找公安还是金融局？",
+        "我想实名表扬某派出所的张警官",  # 实名表扬 holds 名表 (a luxury watch) no longer
+    ],
+)
+def test_wanting_to_report_and_asking_first_is_no_report(text: str) -> None:
+    check = check_accusation(normalise(text))
+    assert not check.accusation and "名表" not in check.wrongdoing, check
+
+
+def test_complainants_handed_over_and_unknown_culprits() -> None:
+    leak = check_accusation(normalise("物业的孙经理把投诉人的名单给了开发商"))
+    assert leak.wrongdoing_score >= 2.5 and leak.accusation, leak
+    unknown = check_accusation(normalise("听说管委会里有人在外面兼职拿钱，但是不知道是谁"))
+    assert unknown.unidentified and not unknown.accusation
+    assert not check_accusation(normalise("王科长收了开发商的购物卡")).unidentified
