@@ -239,7 +239,7 @@ def test_short_and_indirect_accusations_are_sealed(classifier: Classifier, text:
         "感谢产业处王处长帮我们对接了银行，贷款很快批了",
         "材料不够也没关系，可以后补吗？",
         # Not here since 2026-12-02: "管委会的张主任去年调走了" (a named official, mentioned) gets
-        # P 0.66, over the 0.55 the sweep now picks; an inspector's look is the price of recall.
+        # P 0.76, over the 0.70 the sweep now picks; an inspector's look is the price of recall.
         "我是李科长介绍来的，想咨询一下人才公寓",
         "要表扬一下规划科的小李，每次都很快回复",
     ],
