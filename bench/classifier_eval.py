@@ -260,9 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"classifier built in {time.perf_counter() - start:.2f} s")
     if args.sweep:
         held_out = HeldOut(classifier, training_files())
-        predictions = held_out_predictions(held_out, args.files or training_files())
-        print(sweep_report(predictions, bundled_gates()))
-        print(scope_sweep_report(scope_rows(held_out, args.files or training_files()), bundled_gates()))
+        files = args.files or training_files()
+        print(sweep_report(held_out_predictions(held_out, files), bundled_gates()))
+        print(scope_sweep_report(scope_rows(held_out, files), bundled_gates()))
         return 0
     best, median = long_text_ms(classifier)
     print(f"a {LONG_TEXT_CHARS:,}-character text: {best:.1f} ms (best of 5), median {median:.1f} ms")

@@ -176,7 +176,7 @@ _NO_REPORT = re.compile(
     r"(?:举报|检举|控告)(?:了)?(?:会不会|的话|以后会)|"
     # Wanting to report but asking first: 我想举报，但不知道…, 想举报…应该找公安还是金融局, 算不算不作为.
     r"想(?:要)?(?:实名)?(?:举报|检举|控告)[,，]?(?:但|可是|不过|又)|"
-    r"(?:举报|检举|控告)[^。？?]{0,16}(?:应该找|该找|找哪|还是找|算不算|算不算是)"
+    r"(?:举报|检举|控告)[^。？?]{0,16}(?:应该找|该找|找哪|还是找|算不算)"
 )
 # Proposals and questions about officials in general halve a vague target.
 _GENERAL_FRAMING = re.compile(
