@@ -1,4 +1,4 @@
-"""``flask cases export``."""
+"""``flask cases``: export, reindex, classify, evaluate."""
 
 from __future__ import annotations
 
@@ -32,6 +32,31 @@ def export_command(as_jsonl: bool, include_sealed: bool, output: str | None) -> 
         if output:
             stream.close()
     click.echo(f"exported {count} case(s)", err=True)
+
+
+@cases_cli.command("reindex")
+@click.option("--batch", default=500, show_default=True, help="Cases per transaction.")
+def reindex_command(batch: int) -> None:
+    """Recompute every case's search words (after a change of what search covers)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from cases.extensions import db
+    from cases.models import Case
+    from cases.triage.suggest import refresh_search_text
+
+    last_id, count = 0, 0
+    while True:
+        page = list(db.session.scalars(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)
+                                       .options(selectinload(Case.messages))))
+        if not page:
+            break
+        for case in page:
+            refresh_search_text(case)
+        db.session.commit()  # one batch per transaction: a large archive never holds one long lock
+        last_id, count = page[-1].id, count + len(page)
+        db.session.expunge_all()
+    click.echo(f"reindexed {count} case(s)")
 
 
 @cases_cli.command("classify")

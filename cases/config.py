@@ -111,6 +111,10 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "FORCE_HTTPS_COOKIES": _flag(env, "FORCE_HTTPS_COOKIES", False),
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not take the site down: the limits go on in each process's memory (and
+        # back to Redis once it answers), and a hung Redis costs a request one second, not minutes.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "10 per minute;50 per hour"),
         # Public pages (issue 3): per client address; RATELIMIT_ENABLED=false switches every

@@ -11,8 +11,8 @@ messages [{direction, subject, text, sender, recipients, message_id, in_reply_to
 attachments [{name, content_type, size, sha256}]}], events [{at, actor, action, from, to,
 reason}].
 
-Sealed cases (accusations, 检举控告, and anything marked confidential) are left out unless the
-caller asks for them explicitly.
+Sealed cases (accusations, 检举控告, and anything marked confidential) and held cases (not yet
+screened, so possibly accusations) are left out unless the caller asks for them explicitly.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import not_
 from sqlalchemy.orm import selectinload
 
 from cases.extensions import db
 from cases.models import Case, CaseMessage
+from cases.triage.access import restricted_condition
 
 FORMAT = "hqcbd-case/1"
 
@@ -107,7 +108,8 @@ def iter_export(include_sealed: bool = False, batch: int = 500) -> Iterator[dict
     """Every case as an archive record, oldest first, streamed in batches."""
     query = db.select(Case).order_by(Case.id)
     if not include_sealed:
-        query = query.where(Case.confidential.is_(False), or_(Case.kind.is_(None), Case.kind != "accusation"))
+        # Held cases too: nobody has screened them yet, and any of them may be an accusation.
+        query = query.where(not_(restricted_condition()))
     query = query.options(
         selectinload(Case.problems),
         selectinload(Case.tasks),

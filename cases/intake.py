@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from cases.catalogue import current_problems_by_code
 from cases.domain.states import CHANNELS, RECEIVED
+from cases.domain.text_input import clean_line, clean_text
 from cases.domain.tracking import hash_code, new_tracking_code
 from cases.events import record_event
 from cases.extensions import db
@@ -49,6 +50,45 @@ class NewCase:
     tracking_code_hash: str | None = None
 
 
+# Column limits (cases.models.case): a value that does not fit is not what its column means.
+_EMAIL_MAX, _PHONE_MAX, _TYPE_MAX, _MESSAGE_ID_MAX, _LANGUAGE_MAX = 254, 40, 255, 998, 10
+_FILENAME_MAX = 255
+
+
+def _clean_file(upload: IncomingFile) -> IncomingFile:
+    content_type = clean_line(upload.content_type).strip()
+    if len(content_type) > _TYPE_MAX or not content_type:
+        content_type = "application/octet-stream"  # a header that long names no real type
+    name = clean_line(upload.filename).strip()[:_FILENAME_MAX] or "attachment"
+    return IncomingFile(name, content_type, upload.data)
+
+
+def clean_new_case(new: NewCase) -> NewCase:
+    """``new`` fit to store, whatever the channel sent: no control characters, every value fits.
+
+    The one gate in front of the database for a new opinion (the web form, the mailbox, staff
+    entry and the quarantine all record through here or through staging, which calls it too).
+    An address too long to be one is kept as the sender's text, not as the address we answer.
+    """
+    email = clean_line(new.submitter_email).strip().lower()
+    phone = clean_line(new.submitter_phone).strip()
+    message_id = clean_line(new.message_id).strip()[:_MESSAGE_ID_MAX] if new.message_id else new.message_id
+    language = new.language if new.language and len(new.language) <= _LANGUAGE_MAX else "zh_Hans"
+    return replace(
+        new,
+        body=clean_text(new.body),
+        subject=clean_line(new.subject),
+        submitter_name=clean_line(new.submitter_name),
+        submitter_email=email if len(email) <= _EMAIL_MAX else "",
+        submitter_phone=phone if len(phone) <= _PHONE_MAX else "",
+        sender=clean_line(new.sender) or email,
+        message_id=message_id or None,
+        language=language,
+        problem_codes=tuple(clean_line(code) for code in new.problem_codes),
+        files=tuple(_clean_file(upload) for upload in new.files),
+    )
+
+
 @dataclass(frozen=True)
 class RecordedCase:
     """The new case and its tracking code (shown once; only its hash is stored; empty for a staged
@@ -67,6 +107,7 @@ def record_case(new: NewCase, *, now: datetime, actor: StaffUser | None = None,
     """
     if new.channel not in CHANNELS:
         raise ValueError(f"unknown channel {new.channel!r}")
+    new = clean_new_case(new)
     code = "" if new.tracking_code_hash else new_tracking_code()
     # No autoflush: the case is built, screened and dated in memory and written in one flush
     # (the busiest path of the web form and the mailbox).
@@ -99,8 +140,8 @@ def _new_case(new: NewCase, code: str, now: datetime) -> Case:
         subject=new.subject,
         body=new.body,
         submitter_name="" if new.anonymous else new.submitter_name,
-        submitter_email=new.submitter_email.strip().lower(),
-        submitter_phone=new.submitter_phone.strip(),
+        submitter_email=new.submitter_email,
+        submitter_phone=new.submitter_phone,
         anonymous=new.anonymous,
         consent=new.consent,
         language=new.language,

@@ -9,10 +9,12 @@ from flask_mail import Message
 from sqlalchemy import event
 
 from cases.domain.mailids import make_message_id
+from cases.domain.tracking import CODE_MASK
 from cases.extensions import db, mail
 from cases.jobs import job
 from cases.models import Case, CaseMessage, StaffUser
 from cases.outbox import add_job
+from cases.secret_box import seal, unseal
 
 LOOP_HEADER = "X-HQCBD-Loop"
 # Automatic answers (acknowledgements, receipts) start their subject with this marker; every
@@ -40,8 +42,13 @@ def queue_outbound_message(
     now: datetime,
     author: StaffUser | None = None,
     in_reply_to: str | None = None,
+    secret: str | None = None,
 ) -> CaseMessage:
-    """Record an outbound e-mail on ``case`` and ask for it to be sent after commit (next flush)."""
+    """Record an outbound e-mail on ``case`` and ask for it to be sent after commit (next flush).
+
+    ``secret`` is the tracking code of a body that shows CODE_MASK in its place: the stored copy
+    keeps the mask, the code waits encrypted and is put in only when the e-mail is sent.
+    """
     message = CaseMessage(
         case=case,
         direction="outbound",
@@ -54,6 +61,7 @@ def queue_outbound_message(
         in_reply_to=in_reply_to,
         references=in_reply_to,
         delivery_status="queued",
+        sealed_secret=seal(secret) if secret else None,
     )
     message.needs_message_id = True  # type: ignore[attr-defined]  (read by _our_message_id)
     db.session.add(message)
@@ -81,12 +89,12 @@ def send_case_message(message_id: int) -> str:
     if message.delivery_status == "sent":
         return "already sent"
     if not message.recipients:
-        message.delivery_status = "no_address"
+        message.delivery_status, message.sealed_secret = "no_address", None
         return "no address"
     email = Message(
         subject=message.subject,
         recipients=[message.recipients],
-        body=message.body_text,
+        body=_with_secret(message),
         sender=message.sender or None,
         extra_headers={
             # RFC 3834: tell other robots not to answer us, and mark our own loop.
@@ -98,5 +106,19 @@ def send_case_message(message_id: int) -> str:
     )
     email.msgId = f"<{message.message_id}>"
     mail.send(email)
-    message.delivery_status = "sent"
+    # Sent: the code is in the person's mailbox and nowhere else, not even encrypted.
+    message.delivery_status, message.sealed_secret = "sent", None
     return "sent"
+
+
+def _with_secret(message: CaseMessage) -> str:
+    """The body to send: the stored copy with the waiting secret put in place of its mask."""
+    if not message.sealed_secret:
+        return message.body_text
+    secret = unseal(message.sealed_secret)
+    if secret is None:
+        # SECRET_KEY changed since it was queued: the person still gets the message, with the
+        # mask, and can ask the office for their case with the reference.
+        current_app.logger.error("the secret of message %s cannot be read; sent with its mask", message.id)
+        return message.body_text
+    return message.body_text.replace(CODE_MASK, secret)

@@ -24,17 +24,18 @@ from typing import Any
 from flask import current_app
 from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from cases.domain.states import CHANNELS
 from cases.domain.tracking import hash_code, new_tracking_code
 from cases.extensions import db
-from cases.intake import IncomingFile, NewCase, record_case
+from cases.intake import IncomingFile, NewCase, clean_new_case, record_case
 from cases.mailer import queue_outbound_message
 from cases.models import Case, StagedCase, StagedFile
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch, redis_client, rq_retry
 from cases.references import next_reference
+from cases.secret_box import seal, unseal
 from cases.triage.screening import acceptance_due_for
 
 RECORD_BATCH = 200  # staged opinions recorded per run; a fuller table asks for another run
@@ -63,11 +64,13 @@ Acknowledge = Callable[[StagedReceipt], tuple[str, str]]
 def stage_case(new: NewCase, *, acknowledge: Acknowledge | None = None) -> StagedReceipt:
     """Write ``new`` as one staged row with its reference, code and due date. Never commits.
 
-    ``acknowledge`` writes the acknowledgement (subject, body) while the request still knows the
-    sender's language and the public URL; it is queued when the case is recorded.
+    ``acknowledge`` writes the acknowledgement (subject, body, with CODE_MASK in place of the code)
+    while the request still knows the sender's language and the public URL; it is queued when the
+    case is recorded.
     """
     if new.channel not in CHANNELS:
         raise ValueError(f"unknown channel {new.channel!r}")
+    new = clean_new_case(new)  # the row must be recordable: nothing the case table refuses
     code = new_tracking_code()
     due = acceptance_due_for(new.received_at, sealed=False)
     # Late: the counter's row lock is held from here to the commit, one insert away.
@@ -77,7 +80,8 @@ def stage_case(new: NewCase, *, acknowledge: Acknowledge | None = None) -> Stage
     payload["problem_codes"] = list(new.problem_codes)
     if acknowledge is not None and new.submitter_email:
         subject, body = acknowledge(receipt)
-        payload["acknowledgement"] = {"subject": subject, "body": body}
+        # The body shows CODE_MASK; the code waits encrypted for the e-mail (cases.secret_box).
+        payload["acknowledgement"] = {"subject": subject, "body": body, "secret": seal(code)}
     # Plain Core on the session's connection: one statement, none of the unit of work's bookkeeping.
     connection = db.session.connection()
     staged_id = connection.execute(insert(_STAGED).values(
@@ -109,12 +113,15 @@ def record_staged_now(staged: StagedCase) -> Case | None:
     """Record a staged opinion the person is asking for before the job has (the tracking page).
 
     The row is locked first: if a worker is recording it at this moment, this waits for its
-    commit and returns the case it wrote instead of writing a second one. Flushes.
+    commit and returns the case it wrote instead of writing a second one. None when it cannot be
+    recorded (set aside for staff). Flushes.
     """
     locked = db.session.scalar(select(StagedCase).where(StagedCase.id == staged.id).with_for_update())
     if locked is None:
         return db.session.scalar(select(Case).where(Case.reference == staged.reference))
-    return record_staged(locked)
+    if locked.failed_at is not None:
+        return None  # set aside: staff know, and it is recorded once they retry it
+    return try_recording(locked.id)
 
 
 def _record(staged: StagedCase, files: list[StagedFile]) -> Case:
@@ -123,7 +130,8 @@ def _record(staged: StagedCase, files: list[StagedFile]) -> Case:
     case = record_case(new, now=staged.received_at, flush=False).case
     acknowledgement = staged.payload.get("acknowledgement")
     if acknowledgement and case.submitter_email:
-        queue_outbound_message(case, acknowledgement["subject"], acknowledgement["body"], now=utcnow())
+        queue_outbound_message(case, acknowledgement["subject"], acknowledgement["body"], now=utcnow(),
+                               secret=unseal(acknowledgement.get("secret")))
     return case
 
 
@@ -174,11 +182,12 @@ class StagedRun:
 def record_staged_cases(limit: int = RECORD_BATCH) -> StagedRun:
     """Record the oldest staged opinions as cases (idempotent). Flushes; the caller commits.
 
-    All in one savepoint first; if that fails, one savepoint each, so that one bad row is
-    reported and left for the next run while the others are recorded.
+    All in one savepoint first; if that fails, one savepoint each: a row that fails on its own is
+    set aside with its error (shown to staff, skipped by later runs) and the others are recorded,
+    so no number of bad rows can hold up the opinions behind them.
     """
     _forget_kick()
-    query = select(StagedCase).order_by(StagedCase.id).limit(limit)
+    query = select(StagedCase).where(StagedCase.failed_at.is_(None)).order_by(StagedCase.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # two workers record different rows
     rows = list(db.session.scalars(query))
@@ -196,21 +205,60 @@ def record_staged_cases(limit: int = RECORD_BATCH) -> StagedRun:
         current_app.logger.exception("recording %d staged opinion(s) together failed; one by one", len(rows))
     recorded = failed = 0
     for staged_id in [row.id for row in rows]:
-        try:
-            with db.session.begin_nested():
-                row = db.session.get(StagedCase, staged_id)
-                if row is not None:
-                    record_staged(row)
-                    recorded += 1
-        except Exception:  # noqa: BLE001 - logged, counted, retried by the next run
-            current_app.logger.exception("staged opinion %s could not be recorded", staged_id)
+        if try_recording(staged_id) is None:
             failed += 1
+        else:
+            recorded += 1
     return StagedRun(recorded, failed, more=len(rows) == limit)
 
 
+def try_recording(staged_id: int) -> Case | None:
+    """Record one staged opinion in its own savepoint; on failure set it aside and return None."""
+    try:
+        with db.session.begin_nested():
+            row = db.session.get(StagedCase, staged_id)
+            return None if row is None else record_staged(row)
+    except Exception as error:  # noqa: BLE001 - kept with its error for staff, never retried blindly
+        current_app.logger.exception("staged opinion %s could not be recorded; set aside", staged_id)
+        set_aside(staged_id, error)
+        return None
+
+
+def _error_summary(error: BaseException) -> str:
+    # The first line only: the driver's later lines repeat the statement and its parameters,
+    # which hold what the person wrote (maybe an accusation) and are not for every staff member.
+    first = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first}"[:500]
+
+
+def set_aside(staged_id: int, error: BaseException) -> None:
+    """Mark a staged opinion that cannot be recorded, with a summary of the error. Flushes."""
+    db.session.execute(update(_STAGED).where(_STAGED.c.id == staged_id)
+                       .values(failed_at=utcnow(), error=_error_summary(error)))
+
+
+def set_aside_rows() -> list[StagedCase]:
+    """Staged opinions set aside because recording them failed, oldest first."""
+    return list(db.session.scalars(select(StagedCase).where(StagedCase.failed_at.is_not(None))
+                                   .order_by(StagedCase.id).limit(500)))
+
+
+def retry_set_aside() -> int:
+    """Put every set-aside opinion back in line for the next run (the cause has been fixed)."""
+    result = db.session.execute(update(_STAGED).where(_STAGED.c.failed_at.is_not(None))
+                                .values(failed_at=None, error=None))
+    return int(result.rowcount or 0)
+
+
 def waiting_since(moment: datetime) -> int:
-    """How many staged opinions were received before ``moment`` and are still not recorded."""
-    return db.session.scalar(select(func.count(StagedCase.id)).where(StagedCase.received_at < moment)) or 0
+    """How many staged opinions (not set aside) were received before ``moment`` and wait still."""
+    return db.session.scalar(select(func.count(StagedCase.id)).where(
+        StagedCase.received_at < moment, StagedCase.failed_at.is_(None))) or 0
+
+
+def set_aside_count() -> int:
+    """How many staged opinions are set aside (shown on the staff home while not zero)."""
+    return db.session.scalar(select(func.count(StagedCase.id)).where(StagedCase.failed_at.is_not(None))) or 0
 
 
 def _kick_key() -> str:

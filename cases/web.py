@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, g, redirect, render_template, request, session, url_for
+from flask import Flask, Response, abort, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -13,10 +15,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
+from cases.auth import safe_next_path
+from cases.domain.text_input import MAX_ID
 from cases.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 LANGUAGE_COOKIE = "lang"
+_PATH_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def select_locale() -> str:
@@ -70,8 +76,17 @@ def _error_page(template: str, status: int, **context: object) -> tuple[str, int
     return render_template(template, **context), status
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number no row can have (past 32 bits) is a 404, not a 500."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     """Initialise the extensions and the shared request handling on ``app``."""
+    app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its routes
     if app.config["TRUSTED_PROXY_COUNT"]:
         n = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
@@ -99,6 +114,12 @@ def init_app(app: Flask) -> None:
         return db.session.get(StaffUser, int(user_id))
 
     app.after_request(_security_headers)
+
+    @app.before_request
+    def _refuse_control_characters_in_the_path() -> None:
+        # No page has such a name, and a path parameter holding a NUL would reach the database.
+        if _PATH_CONTROLS.search(request.path):
+            abort(404)
     app.jinja_env.filters["local_time"] = local_time
 
     @app.context_processor
@@ -109,10 +130,8 @@ def init_app(app: Flask) -> None:
     def set_language(code: str) -> Response:
         if code in app.config["LANGUAGES"]:
             session[LANGUAGE_COOKIE] = code
-        target = request.args.get("next", "")
-        # Only same-site paths: an open redirect would be a phishing tool.
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("feedback.home")
+        # Only same-site paths (the login page's check): an open redirect would be a phishing tool.
+        target = safe_next_path(request.args.get("next")) or url_for("feedback.home")
         return redirect(target)  # type: ignore[return-value]
 
     @app.route("/healthz")

@@ -7,7 +7,6 @@ import re
 # Lazy: labels are built at import time but translated per request; named _ so that pybabel's
 # default keywords find the strings.
 from flask_babel import lazy_gettext as _
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from cases.web_forms import CleanForm
 from feedback.uploads import MAX_FILES
 
 NOT_SURE = ""
@@ -44,12 +44,12 @@ def is_chinese_phone(value: str) -> bool:
     return bool(_MOBILE.match(cleaned.replace("-", "")) or _LANDLINE.match(cleaned))
 
 
-def _phone_check(form: FlaskForm, field: StringField) -> None:
+def _phone_check(form: CleanForm, field: StringField) -> None:
     if field.data and not is_chinese_phone(field.data):
         raise ValidationError(_("Enter a mobile number like 13812345678 or a landline like 021-34733909"))
 
 
-class OpinionForm(FlaskForm):
+class OpinionForm(CleanForm):
     """The opinion form (issue 3, point 1); the field names are part of the public interface."""
 
     subject = StringField(
@@ -124,7 +124,7 @@ class OpinionForm(FlaskForm):
 _CODE_INPUT = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
 
 
-class TrackForm(FlaskForm):
+class TrackForm(CleanForm):
     """Reference and tracking code, as printed on the receipt."""
 
     reference = StringField(
@@ -141,7 +141,7 @@ class TrackForm(FlaskForm):
     )
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(CleanForm):
     """More information from the sender on their own case."""
 
     text = TextAreaField(
@@ -162,7 +162,7 @@ RATING_LEVELS = [
 ]
 
 
-class RatingForm(FlaskForm):
+class RatingForm(CleanForm):
     """The sender's rating of the reply, with an optional comment."""
 
     level = RadioField(

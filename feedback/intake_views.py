@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from cases.catalogue import current_problem_titles
 from cases.extensions import db, limiter
 from cases.models.types import utcnow
+from cases.secret_box import seal, unseal
 from cases.staging import ask_for_recording
 from cases.web import select_locale
 from feedback import feedback_bp
@@ -113,7 +114,8 @@ def new() -> str | BaseResponse | tuple[str, int]:
         if not upload_errors:
             opinion = _opinion_from(form, files)
             staged = submit_opinion(opinion, now=utcnow())
-            receipt = {"reference": staged.reference, "code": staged.tracking_code,
+            # The session cookie can be read by anyone holding the browser: the code goes in sealed.
+            receipt = {"reference": staged.reference, "code": seal(staged.tracking_code),
                        "due": staged.acceptance_due.isoformat() if staged.acceptance_due else None,
                        "estimated": staged.due_estimated, "email": bool(opinion.email.strip())}
             db.session.commit()  # the opinion is safe from here: the receipt may be shown
@@ -142,4 +144,5 @@ def received() -> tuple[str, int, dict[str, str]]:
     if not receipt:
         return render_template("feedback/received.html", receipt=None), 200, headers
     due = date.fromisoformat(receipt["due"]) if receipt.get("due") else None
+    receipt = {**receipt, "code": unseal(receipt.get("code")) or ""}
     return render_template("feedback/received.html", receipt=receipt, due=due), 200, headers

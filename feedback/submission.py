@@ -9,6 +9,7 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from cases.domain.tracking import CODE_MASK
 from cases.intake import IncomingFile, NewCase
 from cases.mailer import ACKNOWLEDGEMENT_MARKER
 from cases.staging import StagedReceipt, stage_case
@@ -57,12 +58,15 @@ def submit_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
 
 
 def acknowledgement(receipt: StagedReceipt, *, language: str) -> tuple[str, str]:
-    """The e-mail that confirms receipt (subject, body), in the sender's language."""
+    """The e-mail that confirms receipt (subject, body), in the sender's language.
+
+    The body shows CODE_MASK where the code goes: it is the copy kept on the case; the code itself
+    is put in when the e-mail is sent (cases.mailer)."""
     with force_locale(language or "zh_Hans"):
         subject = f"{ACKNOWLEDGEMENT_MARKER}[{receipt.reference}] " + _("We have received your opinion")
         body = render_template(
             "email/web_acknowledgement.txt",
-            case=receipt, code=receipt.tracking_code, due=receipt.acceptance_due,
+            case=receipt, code=CODE_MASK, due=receipt.acceptance_due,
             estimated=receipt.due_estimated, track_url=url_for("feedback.track", _external=True),
         )
     return subject, body

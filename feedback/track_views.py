@@ -14,9 +14,11 @@ from cases.extensions import db, limiter
 from cases.models import Case
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
+from cases.web import local_time
 from feedback import feedback_bp
 from feedback.forms import FollowUpForm, RatingForm, TrackForm
 from feedback.tracking import (
+    NotRecordedYet,
     add_information,
     can_rate,
     due_date,
@@ -56,7 +58,14 @@ def track() -> tuple[str, int, dict[str, str]] | BaseResponse:
                                   minutes=current_app.config["TRACK_LOCKOUT_MINUTES"])]
             status = 429
         else:
-            case = find_case(reference, code)
+            try:
+                case = find_case(reference, code)
+            except NotRecordedYet as pending:
+                db.session.commit()  # the row is set aside: staff see it on their home page
+                flash(_("Your opinion %(reference)s was received on %(date)s and is safe. It is still "
+                        "being recorded; please look again later.", reference=pending.reference,
+                        date=local_time(pending.received_at)), "info")
+                return render_template("feedback/track.html", form=form, errors=[]), 200, NO_STORE
             if case is not None:
                 commit_and_dispatch()  # when it was still staged, it has just been recorded
                 session[TRACKED_KEY] = case.id

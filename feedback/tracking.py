@@ -69,10 +69,20 @@ def _count_failure(reference: str) -> None:
         strategy.hit(_lockout_item(), _LOCKOUT_NAMESPACE, normalise_reference(reference))
 
 
+class NotRecordedYet(Exception):
+    """The code is right, but the opinion could not be recorded as a case yet (staff were told)."""
+
+    def __init__(self, reference: str, received_at: datetime) -> None:
+        super().__init__(reference)
+        self.reference = reference
+        self.received_at = received_at
+
+
 def find_case(reference: str, code: str) -> Case | None:
     """The case with this reference and code, or None; the same work whether the reference exists.
 
-    Flushes when the opinion was still staged (the caller commits)."""
+    Flushes when the opinion was still staged (the caller commits). Raises NotRecordedYet when
+    the code is right but the staged opinion cannot be recorded now."""
     reference = normalise_reference(reference)
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     # Both look-ups every time: a case still staged (seconds old) answers in the same time.
@@ -83,7 +93,10 @@ def find_case(reference: str, code: str) -> Case | None:
     if case is not None and matches:
         return case
     if staged is not None and matches:
-        return record_staged_now(staged)  # the person is back before the job: record it now
+        recorded = record_staged_now(staged)  # the person is back before the job: record it now
+        if recorded is None:
+            raise NotRecordedYet(staged.reference, staged.received_at)
+        return recorded
     _count_failure(reference)
     return None
 

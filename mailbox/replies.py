@@ -11,9 +11,10 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from cases.domain.tracking import CODE_MASK
 from cases.events import record_event
 from cases.extensions import db
-from cases.mailer import queue_outbound_message
+from cases.mailer import ACKNOWLEDGEMENT_MARKER, queue_outbound_message
 from cases.models import Case, CaseMessage
 from cases.transaction_info import transaction_key
 
@@ -81,17 +82,19 @@ def in_language(language: str) -> AbstractContextManager[object]:
     return nullcontext() if current == language else force_locale(language)
 
 
-def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: datetime,
+def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: datetime, code: str,
           **context: object) -> CaseMessage:
     with in_language(case.language or "zh_Hans"):
         # Rendered without the request context processors: this runs in the poller, not a request.
-        body = current_app.jinja_env.get_template(template).render(case=case, **context)
-        subject = f"[{case.reference}] {subject or _('Your message')}"
+        # The stored copy shows the mask; the code is put in when the e-mail is sent.
+        body = current_app.jinja_env.get_template(template).render(case=case, code=CODE_MASK, **context)
+        # The marker: an automatic answer, never shown as the committee's reply on the tracking page.
+        subject = f"{ACKNOWLEDGEMENT_MARKER}[{case.reference}] {subject or _('Your message')}"
     in_reply_to = None if parsed.message_id_generated else parsed.message_id
     counts = db.session.info.get(_COUNTS)
     if counts is not None and case.submitter_email in counts:
         counts[case.submitter_email] += 1
-    return queue_outbound_message(case, subject, body, now=now, in_reply_to=in_reply_to)
+    return queue_outbound_message(case, subject, body, now=now, in_reply_to=in_reply_to, secret=code or None)
 
 
 def acknowledge(case: Case, code: str, parsed: ParsedMessage, *, per_day: int, now: datetime) -> bool:

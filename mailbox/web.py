@@ -13,6 +13,7 @@ from cases.extensions import db
 from cases.models import Case, QuarantinedEmail, RawEmail, StaffUser
 from cases.models.types import utcnow
 from cases.staff.notices import Notice, home_notice
+from cases.triage.access import can_read_unscreened, visible_condition
 
 from .intake import Policy
 from .parsing import parse_message
@@ -50,13 +51,21 @@ def _quarantine_notice(user: StaffUser) -> Notice | None:
                     "quarantine.", num=waiting), url_for("mailbox.quarantine_list"), _("Open the quarantine"))
 
 
-def _summary(entry: QuarantinedEmail) -> dict[str, object]:
-    """Subject and sender for the list, when the bytes can be read at all."""
+def _summary(entry: QuarantinedEmail, readable: bool) -> dict[str, object]:
+    """Subject, sender and error for the list; what the message says only to those who may read it.
+
+    A quarantined message was never screened: it may be an accusation, so it is held like a case
+    nobody has screened (cases.triage.access), and the error's detail, which may quote the
+    message, is cut to its first line for everyone else.
+    """
+    if not readable:
+        return {"subject": None, "sender": None, "error": (entry.error or "").splitlines()[0][:200]
+                if entry.error else ""}
     try:
         parsed = parse_message(entry.raw_email.data)
-        return {"subject": parsed.subject, "sender": parsed.sender_address}
+        return {"subject": parsed.subject, "sender": parsed.sender_address, "error": entry.error}
     except Exception:  # noqa: BLE001 - an unreadable message is listed without them
-        return {"subject": "", "sender": ""}
+        return {"subject": "", "sender": "", "error": entry.error}
 
 
 @mailbox_bp.route("/")
@@ -66,13 +75,13 @@ def quarantine_list() -> str:
     user = _user()
     entries = db.session.scalars(select(QuarantinedEmail).where(QuarantinedEmail.state == "open")
                                  .order_by(QuarantinedEmail.id)).all()
-    visible = Case.email_undeliverable.is_(True)
-    if not role_names.can_see_sealed(user.roles):
-        visible = visible & Case.confidential.is_(False)
-    undeliverable = db.session.scalars(select(Case).where(visible).order_by(Case.id.desc()).limit(200)).all()
+    undeliverable = db.session.scalars(select(Case).where(Case.email_undeliverable.is_(True),
+                                                          visible_condition(user))
+                                       .order_by(Case.id.desc()).limit(200)).all()
     sizes = dict(db.session.execute(select(RawEmail.id, RawEmail.size)
                                     .where(RawEmail.id.in_([e.raw_email_id for e in entries]))).all())
-    rows = [{"entry": e, "size": sizes.get(e.raw_email_id, 0), **_summary(e)} for e in entries]
+    readable = can_read_unscreened(user)
+    rows = [{"entry": e, "size": sizes.get(e.raw_email_id, 0), **_summary(e, readable)} for e in entries]
     return render_template("mailbox/quarantine.html", rows=rows, undeliverable=undeliverable)
 
 

@@ -151,6 +151,18 @@ def catalogue(app: Flask) -> object:
 
 
 @pytest.fixture
+def smtp(app: Flask) -> Iterator[services.CollectingHandler]:
+    """A real SMTP server (aiosmtpd) that receives every e-mail the app sends."""
+    from cases.extensions import mail
+
+    with services.smtp_server() as (port, handler):
+        # Flask-Mail reads its settings when it is initialised.
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False)
+        mail.init_app(app)
+        yield handler
+
+
+@pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     """A CLI runner for ``app``'s commands."""
     return app.test_cli_runner()

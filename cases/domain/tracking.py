@@ -12,6 +12,8 @@ import secrets
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20  # 20 symbols × 5 bits = 100 bits of randomness
 GROUP = 4
+# What a stored copy of a message shows in place of the code (the e-mail itself carries the code).
+CODE_MASK = "••••-••••-••••-••••-••••"
 REFERENCE_RE = re.compile(r"^HQ-(\d{4})-(\d{6})$")
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 

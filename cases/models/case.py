@@ -70,7 +70,7 @@ class Case(db.Model):
     status: Mapped[str] = mapped_column(String(20), index=True)
     subject: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    submitter_name: Mapped[str] = mapped_column(Text, default="")
+    submitter_name: Mapped[str] = mapped_column(Text, default="", index=True)
     submitter_email: Mapped[str] = mapped_column(String(254), default="", index=True)
     submitter_phone: Mapped[str] = mapped_column(String(40), default="")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -134,6 +134,9 @@ class CaseMessage(db.Model):
     delivery_status: Mapped[str | None] = mapped_column(String(20))
     raw_email_id: Mapped[int | None] = mapped_column(ForeignKey("raw_email.id"), index=True)
     charset_flags: Mapped[list[str] | None] = mapped_column(JSON)  # decoding repairs, for staff
+    # A secret the e-mail must carry but the stored copy must not (the tracking code): encrypted
+    # (cases.secret_box), put in place of its mask when the mail is sent, erased once it is.
+    sealed_secret: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="messages")
     author: Mapped[StaffUser | None] = relationship()

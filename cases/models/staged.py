@@ -33,6 +33,10 @@ class StagedCase(db.Model):
     # written in the sender's language (the request knows the locale, the URL and the code).
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     has_files: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set aside when recording it failed on its own (the error for staff; the next runs skip it,
+    # so one bad row never holds up the others). Staff retry it once the cause is fixed.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class StagedFile(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from cases.extensions import db
 from cases.models import Attachment, Case, CaseMessage, Department, StaffUser
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
+from cases.secret_box import unseal
 from cases.staff import staff_bp
 from cases.staff.labels import channel_label, kind_label, status_label
 from cases.triage import access
@@ -23,6 +24,17 @@ from cases.triage.inbox import InboxFilters, count_badges, inbox_page
 from cases.triage.links import current_problems
 from cases.triage.locks import holder, take_lock
 from cases.triage.workflow import note_event
+
+NEW_CODE_KEY = "new_case_code"  # session: the code of a case just typed in, sealed
+
+
+def pop_new_case_code(reference: str) -> str | None:
+    """The tracking code of the case just typed in, once, on its own page (then forgotten)."""
+    waiting = session.get(NEW_CODE_KEY)
+    if not isinstance(waiting, dict) or waiting.get("reference") != reference:
+        return None
+    session.pop(NEW_CODE_KEY)
+    return unseal(waiting.get("code"))
 
 
 def me() -> StaffUser:
@@ -64,18 +76,7 @@ def _template_helpers() -> dict[str, object]:
 @login_required
 def inbox() -> str:
     """Every case this user may see, newest first, with filters, search and count badges."""
-    args = request.args
-    filters = InboxFilters(
-        status=args.get("status", ""),
-        channel=args.get("channel", ""),
-        kind=args.get("kind", ""),
-        problem=args.get("problem", ""),
-        department=args.get("department", ""),
-        overdue=args.get("overdue") == "1",
-        confidential=args.get("confidential", ""),
-        q=args.get("q", "")[:200],
-        after=args.get("after", ""),
-    )
+    filters = InboxFilters.from_args(request.args)
     today = local_date(utcnow())
     page = inbox_page(me(), filters, today, int(current_app.config["INBOX_PAGE_SIZE"]))
     sees_sealed = bool(me().roles & access.SEALED_DECISION_ROLES)
@@ -146,6 +147,7 @@ def case_page(reference: str) -> str:
         kinds=KINDS,
         is_overdue=clock_rules.is_overdue,
         today=local_date(now),
+        new_code=pop_new_case_code(case.reference),
         **_template_helpers(),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from cases.domain.states import IllegalTransition
+from cases.domain.text_input import clean_text, parse_id
 from cases.extensions import db
 from cases.models import Case, Department, Problem, StaffUser, Task
 from cases.models.types import utcnow
@@ -28,7 +29,7 @@ ANY_HANDLER = "any"
 
 
 def _field(name: str) -> str:
-    return (request.form.get(name) or "").strip()
+    return clean_text(request.form.get(name)).strip()
 
 
 def _department(code: str) -> Department:
@@ -48,7 +49,8 @@ def _problem(code: str) -> Problem:
 def _task(problem: Problem, raw: str) -> Task | None:
     if not raw:
         return None
-    task = db.session.get(Task, int(raw)) if raw.isdigit() else None
+    task_id = parse_id(raw)
+    task = db.session.get(Task, task_id) if task_id is not None else None
     if task is None or task.problem_id != problem.id:
         raise TriageError(_("That task belongs to another problem."))
     return task
@@ -99,7 +101,7 @@ def _named_party(case: Case, user: StaffUser) -> None:
 
 def _extension_days() -> int:
     raw = _field("days")
-    if not raw.isdigit():
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
         raise TriageError(_("Give the number of working days."))
     return int(raw)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 from cases.intake import IncomingFile, NewCase, record_case
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
+from cases.secret_box import seal
 from cases.staff import staff_bp
-from cases.staff.case_views import me
+from cases.staff.case_views import NEW_CODE_KEY, me
 from cases.staff.entry_forms import ManualEntryForm
 from cases.triage.access import TRIAGE_ROLES
 from cases.triage.calendar import local_date
@@ -68,16 +69,10 @@ def new_case() -> str | Response:
                 actor=me(),
             )
             commit_and_dispatch()
-            # The tracking code is shown once, so that staff can pass it on by post or phone.
-            flash(
-                _(
-                    "Case %(reference)s was recorded. Tracking code for the person (shown only "
-                    "once): %(code)s",
-                    reference=recorded.case.reference,
-                    code=recorded.tracking_code,
-                ),
-                "success",
-            )
+            # The tracking code is shown once, on the case page, so that staff can pass it on by post
+            # or phone; it waits sealed in the session (a cookie the browser can read) until then.
+            session[NEW_CODE_KEY] = {"reference": recorded.case.reference,
+                                     "code": seal(recorded.tracking_code)}
             return redirect(url_for("staff.case_page", reference=recorded.case.reference))
     errors.extend((field.id, message) for field in form for message in field.errors)
     return render_template("staff/new_case.html", form=form, errors=errors)

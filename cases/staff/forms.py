@@ -5,16 +5,17 @@ from __future__ import annotations
 # Lazy, because labels are built at import time but translated per request; named _ so that
 # pybabel extract finds the strings with its default keywords (no -k option needed).
 from flask_babel import lazy_gettext as _
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
+
+from cases.web_forms import CleanForm
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     """E-mail and password of a staff account."""
 
     # Specific messages, so the error summary tells the person exactly what to fix.
@@ -45,5 +46,5 @@ class LoginForm(FlaskForm):
     )
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(CleanForm):
     """An empty form: only its CSRF token, so that logging out needs a same-site POST."""

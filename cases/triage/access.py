@@ -31,9 +31,18 @@ def held_condition() -> ColumnElement[bool]:
     return Case.screened_at.is_(None)
 
 
-def _restricted() -> ColumnElement[bool]:
+def restricted_condition() -> ColumnElement[bool]:
     """SQL: only those who may see sealed cases may see this one (sealed, or held)."""
     return or_(sealed_condition(), held_condition())
+
+
+def can_read_unscreened(user: StaffUser) -> bool:
+    """Whether this user may read what nobody has screened yet (held cases, quarantined mail).
+
+    Unscreened text may be an accusation nobody has recognised: it is shown to those who may
+    see sealed cases only, like a sealed case.
+    """
+    return role_names.can_see_sealed(user.roles)
 
 
 def _department_ids(user: StaffUser) -> list[int]:
@@ -52,7 +61,7 @@ def _names_user(user: StaffUser) -> ColumnElement[bool]:
 def visible_condition(user: StaffUser) -> ColumnElement[bool]:
     """SQL: the cases this user may see (and count)."""
     roles = user.roles
-    ordinary = not_(_restricted())
+    ordinary = not_(restricted_condition())
     allowed: list[ColumnElement[bool]] = []
     if roles & ALL_CASE_ROLES:
         allowed.append(ordinary)
@@ -60,7 +69,7 @@ def visible_condition(user: StaffUser) -> ColumnElement[bool]:
     if roles & role_names.DEPARTMENT_ROLES and department_ids:
         allowed.append(and_(ordinary, Case.department_id.in_(department_ids)))
     if role_names.can_see_sealed(roles):
-        allowed.append(_restricted())
+        allowed.append(restricted_condition())
     if not allowed:
         return false()
     return and_(or_(*allowed), not_(_names_user(user)))
@@ -91,7 +100,7 @@ def can_view(user: StaffUser, case: Case) -> bool:
     """Whether this user may open ``case`` (the Python twin of visible_condition)."""
     roles = user.roles
     if case_is_sealed(case) or case_is_held(case):
-        allowed = role_names.can_see_sealed(roles)
+        allowed = can_read_unscreened(user)
     else:
         allowed = bool(roles & ALL_CASE_ROLES) or bool(
             roles & role_names.DEPARTMENT_ROLES and case.department_id in set(_department_ids(user))

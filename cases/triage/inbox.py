@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select, text
 from sqlalchemy.orm import selectinload
 
+from cases.domain import roles as role_names
 from cases.domain.search_words import query_words
 from cases.domain.states import ACCEPTED, ANSWERED, APPROVED, ASSIGNED, OPEN_STATUSES, RECEIVED, STATUSES
+from cases.domain.text_input import clean_line, parse_id
 from cases.extensions import db
 from cases.models import Case, Department, Problem, StaffUser
 from cases.models.case import case_problem
@@ -38,6 +41,18 @@ class InboxFilters:
     confidential: str = ""  # "", "yes" (sealed only) or "no"
     q: str = ""
     after: str = ""  # keyset cursor: "<received_at ISO>_<id>" of the last case shown
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> InboxFilters:
+        """The filters of a query string, cleaned: whatever a client sends, the query stays valid."""
+
+        def value(name: str, limit: int = 40) -> str:
+            return clean_line(args.get(name, ""))[:limit].strip()
+
+        return cls(status=value("status"), channel=value("channel"), kind=value("kind"),
+                   problem=value("problem"), department=value("department"),
+                   overdue=args.get("overdue") == "1", confidential=value("confidential"),
+                   q=value("q", 200), after=value("after", 80))
 
     def without_cursor(self) -> dict[str, str]:
         """The filters as query-string values (for links that keep them)."""
@@ -117,18 +132,33 @@ def _conditions(user: StaffUser, filters: InboxFilters, today: date) -> list[Col
         conditions.append(~sealed_condition())
     if filters.q:
         found = search_condition(filters.q, db.engine.dialect.name)
+        if found is not None and role_names.can_see_contact(user.roles):
+            found = or_(found, contact_condition(filters.q))
+        elif role_names.can_see_contact(user.roles):
+            found = contact_condition(filters.q)
         if found is not None:
             conditions.append(found)
     return conditions
 
 
+def contact_condition(query: str) -> ColumnElement[bool]:
+    """SQL: the sender's name or e-mail address is exactly ``query`` (for roles that see them)."""
+    wanted = query.strip()
+    if not wanted:
+        return false()
+    return or_(Case.submitter_email == wanted.lower(), Case.submitter_name == wanted)
+
+
 def parse_cursor(cursor: str) -> tuple[datetime, int] | None:
     """(received_at, id) from a cursor, or None when it is missing or malformed."""
     stamp, _sep, number = cursor.rpartition("_")
+    last_id = parse_id(number)
+    if last_id is None:
+        return None
     try:
         moment = datetime.fromisoformat(stamp)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), int(number)
-    except ValueError:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC), last_id
+    except (ValueError, OverflowError):  # not a date, or one that leaves the calendar in UTC
         return None
 
 

@@ -122,8 +122,12 @@ def screen_case(case: Case) -> Classification | None:
 
 
 def refresh_search_text(case: Case) -> None:
-    """Recompute the words full-text search finds a case by (reference, subject, texts, sender)."""
-    texts = [case.reference, case.subject, case.body, case.submitter_name, case.submitter_email]
+    """Recompute the words full-text search finds a case by (reference, subject, texts).
+
+    Never the sender's name or address: those are searched in their own columns, and only by
+    the roles that may see contact details (cases.triage.inbox).
+    """
+    texts = [case.reference, case.subject, case.body]
     texts += [m.body_text for m in case.messages if m.direction != "note" and m.body_text != case.body]
     case.search_text = index_words(*texts)
 

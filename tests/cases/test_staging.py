@@ -125,9 +125,13 @@ def test_one_row_that_fails_does_not_hold_up_the_others(
     monkeypatch.setattr(staging, "record_case", failing_for_the_second)
     assert str(_run()) == "recorded 2 staged opinion(s), 1 failed"
     assert sorted(db.session.scalars(select(Case.reference))) == [references[0], references[2]]
-    assert db.session.scalar(select(StagedCase.reference)) == references[1]  # kept for the next run
+    kept = db.session.scalar(select(StagedCase))
+    assert kept.reference == references[1]  # kept, set aside with its error, skipped by later runs
+    assert kept.failed_at is not None and kept.error == "RuntimeError: injected fault"
+    assert str(_run()) == "recorded 0 staged opinion(s), 0 failed"
 
     monkeypatch.setattr(staging, "record_case", real)
+    assert staging.retry_set_aside() == 1  # staff put it back in line once the cause is fixed
     assert str(_run()) == "recorded 1 staged opinion(s), 0 failed"
     assert _count(Case) == 3 and _count(StagedCase) == 0
 

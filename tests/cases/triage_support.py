@@ -106,3 +106,12 @@ def reload_case(reference: str) -> Case:
     found = db.session.scalar(db.select(Case).where(Case.reference == reference))
     assert found is not None
     return found
+
+
+def enter_letter(client: FlaskClient, **fields: str):  # noqa: ANN201
+    """Type in a letter on the manual entry form as a logged-in triager would (fields override)."""
+    page = client.get("/staff/cases/new").get_data(as_text=True)
+    data = {"csrf_token": csrf_any(page), "channel": "letter", "received_on": "2026-11-30",
+            "subject": "来信", "body": "关于楼宇空置率的来信，建议公开数据。", "name": "李四",
+            "email": "", "phone": "", "address": "", **fields}
+    return client.post("/staff/cases/new", data=data)

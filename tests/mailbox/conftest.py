@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 
 from tests.support.dovecot import Dovecot, private_dovecot
-from tests.support.services import CollectingHandler, smtp_server
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -37,18 +36,6 @@ def mailbox_app(app: Flask, dovecot: Dovecot) -> Flask:
     app.config.update(MAILBOX_SERVER_ACTION="seen", MAILBOX_MAX_BYTES=25 * 1024 * 1024,
                       MAILBOX_BATCH_SIZE=100, MAILBOX_ACK_PER_DAY=5)
     return app
-
-
-@pytest.fixture
-def smtp(mailbox_app: Flask) -> Iterator[CollectingHandler]:
-    """A real SMTP server (aiosmtpd) that receives what the app sends."""
-    from cases.extensions import mail
-
-    with smtp_server() as (port, handler):
-        # Flask-Mail reads its settings when it is initialised.
-        mailbox_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False)
-        mail.init_app(mailbox_app)
-        yield handler
 
 
 def corpus() -> list[tuple[str, bytes, dict]]:

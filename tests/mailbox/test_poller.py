@@ -227,7 +227,7 @@ def test_too_large_message_keeps_the_headers_and_tells_the_sender(mailbox_app, d
     case = db.session.get(Case, raw.case_id)
     assert case.subject == "大附件" and "too large" in case.body
     notices = outbound()
-    assert len(notices) == 1 and notices[0].subject.startswith(f"[{case.reference}]")
+    assert len(notices) == 1 and notices[0].subject.startswith(f"【回执】[{case.reference}]")
     assert notices[0].in_reply_to == "big@example.cn"
     assert poll().fetched == 0
 

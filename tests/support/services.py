@@ -141,6 +141,52 @@ def private_redis() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+class StoppableRedis:
+    """A private Redis on a fixed port that a test stops and starts again (an outage)."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server not found (apt-get install redis-server)")
+        self.binary = str(binary)
+        self.port = free_port()
+        self.workdir = tempfile.mkdtemp(prefix="hqcbd-redis-outage-")
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start (or start again) the server on its port."""
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.workdir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        """Stop the server, as a crash or a restart would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(15)
+            self.process = None
+
+    def close(self) -> None:
+        """Stop and remove everything."""
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def stoppable_redis() -> Iterator[StoppableRedis]:
+    """A started StoppableRedis, removed afterwards."""
+    server = StoppableRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
 class CollectingHandler:
     """An aiosmtpd handler that keeps every message it receives."""
 
