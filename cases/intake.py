@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from cases.catalogue import current_problems_by_code
+from cases.domain.filenames import clean_filename
 from cases.domain.states import CHANNELS, RECEIVED
 from cases.domain.text_input import clean_line, clean_text
 from cases.domain.tracking import hash_code, new_tracking_code
@@ -52,14 +53,13 @@ class NewCase:
 
 # Column limits (cases.models.case): a value that does not fit is not what its column means.
 _EMAIL_MAX, _PHONE_MAX, _TYPE_MAX, _MESSAGE_ID_MAX, _LANGUAGE_MAX = 254, 40, 255, 998, 10
-_FILENAME_MAX = 255
 
 
 def _clean_file(upload: IncomingFile) -> IncomingFile:
     content_type = clean_line(upload.content_type).strip()
     if len(content_type) > _TYPE_MAX or not content_type:
         content_type = "application/octet-stream"  # a header that long names no real type
-    name = clean_line(upload.filename).strip()[:_FILENAME_MAX] or "attachment"
+    name = clean_filename(upload.filename) or "attachment"
     return IncomingFile(name, content_type, upload.data)
 
 

@@ -20,9 +20,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from cases.web_forms import CleanForm
-from feedback.uploads import MAX_FILES
 
 NOT_SURE = ""
+# The public form takes at most this many attachments, each at most this large (their content is
+# checked by cases.domain.filetypes).
+MAX_FILES = 5
+MAX_FILE_BYTES = 10 * 1024 * 1024
 # Mainland mobile numbers (optionally +86 / 86) and landlines with an area code and an optional
 # extension, as people write them: spaces, dashes and brackets are removed before matching.
 _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")

@@ -6,28 +6,21 @@ from datetime import date
 
 from flask import current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from cases.catalogue import current_problem_titles
+from cases.domain.filetypes import ACCEPTED_EXTENSIONS, CheckedFile
 from cases.extensions import db, limiter
 from cases.models.types import utcnow
 from cases.secret_box import seal, unseal
 from cases.staging import ask_for_recording
+from cases.uploads import check_uploads
 from cases.web import select_locale
 from feedback import feedback_bp
-from feedback.forms import NOT_SURE, OpinionForm, normalise_phone
+from feedback.forms import MAX_FILE_BYTES, MAX_FILES, NOT_SURE, OpinionForm, normalise_phone
 from feedback.page_cache import cached_form, remember_form
 from feedback.submission import WebOpinion, submit_opinion
-from feedback.uploads import (
-    ACCEPTED_EXTENSIONS,
-    MAX_FILE_BYTES,
-    MAX_FILES,
-    CheckedFile,
-    UploadRejected,
-    check_file,
-)
 
 RECEIPT_KEY = "receipt"
 
@@ -42,30 +35,6 @@ def problem_choices() -> list[SelectChoice]:
     # The rows are cached per process (the form is the busiest page); labels translated per request.
     return [SelectChoice(NOT_SURE, _("Not sure / none of these")),
             *(SelectChoice(code, f"{code} {title}") for code, title in current_problem_titles())]
-
-
-def _upload_message(error: UploadRejected) -> str:
-    if error.reason == "too_large":
-        return _("%(name)s is larger than %(size)s MB", name=error.filename, size=MAX_FILE_BYTES // 1048576)
-    if error.reason == "empty":
-        return _("%(name)s is empty", name=error.filename)
-    return _("%(name)s is not a file type we accept (the content is checked, not the name)",
-             name=error.filename)
-
-
-def _check_uploads(files: list[FileStorage]) -> tuple[list[CheckedFile], list[str]]:
-    checked: list[CheckedFile] = []
-    errors: list[str] = []
-    for upload in files:
-        if not upload or not upload.filename:
-            continue
-        # Read one byte more than allowed: enough to know a file is too large without keeping it.
-        data = upload.stream.read(MAX_FILE_BYTES + 1)
-        try:
-            checked.append(check_file(upload.filename, data))
-        except UploadRejected as error:
-            errors.append(_upload_message(error))
-    return checked, errors
 
 
 def _chosen_files() -> bool:
@@ -110,7 +79,7 @@ def new() -> str | BaseResponse | tuple[str, int]:
         if any(choice.value == wanted for choice in form.problem.choices):
             form.problem.data = wanted
     elif form.validate_on_submit():
-        files, upload_errors = _check_uploads(form.attachments.data or [])
+        files, upload_errors = check_uploads(form.attachments.data or [], MAX_FILE_BYTES)
         if not upload_errors:
             opinion = _opinion_from(form, files)
             staged = submit_opinion(opinion, now=utcnow())

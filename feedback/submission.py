@@ -9,11 +9,11 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from cases.domain.filetypes import CheckedFile
 from cases.domain.tracking import CODE_MASK
 from cases.intake import IncomingFile, NewCase
 from cases.mailer import ACKNOWLEDGEMENT_MARKER
 from cases.staging import StagedReceipt, stage_case
-from feedback.uploads import CheckedFile
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# Unicode Cc: C0 (with TAB, CR, LF, NUL), DEL and C1.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
 def canonical_charset(label: str | None) -> str | None:
@@ -168,6 +170,18 @@ def html_meta_charset(data: bytes) -> str | None:
 def unfold(value: str) -> str:
     """Undo RFC 5322 header folding."""
     return _FOLD.sub("", value).replace("\r", "").replace("\n", "")
+
+
+def fold_controls(text: str) -> str:
+    """A decoded header value with each run of control characters (and the spaces around it) as one space."""
+    # An encoded word can carry CR/LF: kept, they would inject header lines wherever the value is
+    # written into a header again (the subject of our reply). Split, not one regex with " *" around
+    # the run: that backtracks quadratically on a long run of spaces.
+    pieces = _CONTROLS.split(text)
+    if len(pieces) == 1:
+        return text
+    edges = [pieces[0].rstrip(" "), *(piece.strip(" ") for piece in pieces[1:-1]), pieces[-1].lstrip(" ")]
+    return " ".join(piece for piece in edges if piece)
 
 
 def to_bytes(value: str) -> bytes:
@@ -318,3 +332,22 @@ def _join_rfc2231(segments: Iterable[tuple[bool, str]], what: str,
         return text, [flag] if flag else []
     # No charset (or broken clients wrapping encoded words in continuations): decode like a header.
     return decode_words(data.decode("ascii", "surrogateescape"), what, hint)
+
+
+def charset_hint(msg: Message) -> Hint | None:
+    """How to read raw 8-bit headers: one client wrote them all, so one charset for the message."""
+    samples = []
+    for part in msg.walk():
+        _, params, _ = parse_params(raw_header(part, "content-type") or "", "content-type")
+        codec = canonical_charset(params.get("charset"))
+        if codec and codec not in ("ascii", "utf-8"):
+            return codec, f"read as {codec} like the message body"
+        for _name, value in part.raw_items():
+            data = to_bytes(str(value))
+            if has_eight_bit(data) and not is_utf8(data):  # UTF-8 headers decode on their own
+                samples.append(data)
+    if not samples:
+        return None
+    # Detecting on all raw header bytes together is far more reliable than on one short name.
+    codec, _text, _lossy = detect(b"\n".join(samples))
+    return codec, f"detected {codec}"

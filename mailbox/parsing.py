@@ -22,6 +22,8 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from io import BytesIO
 
+from cases.domain.filenames import clean_filename
+
 from . import mime_policy
 from .classify import (
     AutoKind,
@@ -33,18 +35,15 @@ from .classify import (
 )
 from .decoding import (
     Hint,
-    canonical_charset,
+    charset_hint,
     decode_text,
     decode_words,
-    detect,
-    has_eight_bit,
+    fold_controls,
     html_meta_charset,
-    is_utf8,
     parse_params,
     payload_bytes,
     raw_header,
     raw_headers,
-    to_bytes,
 )
 from .html import html_to_text, sanitise_html
 
@@ -58,7 +57,10 @@ MAX_DEPTH = 20
 _GENERATED_DOMAIN = "hqcbd.invalid"
 # compat32 writes the stored raw header values back unchanged (no re-encoding, no refolding).
 _SERIALISE = email.policy.compat32.clone(linesep="\r\n", max_line_length=0)
+# Removed from bodies and ids (PostgreSQL refuses NUL in text); TAB, LF and CR are layout.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# In a header value a TAB is folding whitespace; anything else of Unicode Cc is worth a defect.
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _BODY_MSG_ID = re.compile(r"^\s*Message-I[Dd]\s*:\s*<([^<>\s]+)>", re.MULTILINE)
 _EXTENSIONS = {"text/plain": ".txt", "text/html": ".html", "text/calendar": ".ics", "image/png": ".png",
@@ -161,13 +163,13 @@ def parse_message(raw: bytes) -> ParsedMessage:
 
 
 def _build(msg: Message, raw: bytes, depth: int) -> ParsedMessage:
-    collector = _Collector(hint=_charset_hint(msg))
+    collector = _Collector(hint=charset_hint(msg))
     flags, defects = collector.flags, collector.defects
 
     def header(name: str) -> str:
         text, word_flags = decode_words(raw_header(msg, name) or "", f"header {name}", collector.hint)
         flags.extend(word_flags)
-        return _scrub(text.replace("\t", " "), f"header {name}", defects).strip()
+        return _fold(text, f"header {name}", defects)
 
     subject = header("Subject")
     senders = _addresses(msg, "from", collector) or _addresses(msg, "sender", collector)
@@ -176,7 +178,11 @@ def _build(msg: Message, raw: bytes, depth: int) -> ParsedMessage:
     ids = _message_ids(raw_header(msg, "message-id"))
     _walk(msg, collector, depth, "1")
     auto, auto_reason = classify_auto(msg)
-    text = "\n\n".join(collector.plain) if collector.plain else html_to_text("\n".join(collector.html))
+    # A plain part that is empty or only whitespace says nothing: the HTML then carries the message.
+    text = "\n\n".join(collector.plain)
+    html = _scrub("\n".join(collector.html), "html body", defects)
+    if not text.strip():
+        text = html_to_text(html)
     text = _scrub(text.replace("\r\n", "\n").replace("\r", "\n"), "body", defects).strip()
     bounced: list[str] = []
     bounced_id = None
@@ -204,7 +210,8 @@ def _build(msg: Message, raw: bytes, depth: int) -> ParsedMessage:
         references=_message_ids(" ".join(raw_headers(msg, "references"))),
         case_reference=find_reference(subject),
         text=text,
-        html_sanitised=sanitise_html("\n".join(collector.html)) if collector.html else None,
+        # Scrubbed again after sanitising: character references (&#1;) decode to controls.
+        html_sanitised=_scrub(sanitise_html(html), "html body", defects) if collector.html else None,
         attachments=collector.attachments,
         forwarded=collector.forwarded,
         charset_flags=list(dict.fromkeys(flags)),
@@ -256,7 +263,7 @@ def _sort(part: Message, ctype: str, into: _Collector, depth: int, path: str) ->
         for number, child in enumerate(children, 1):
             subs.append(_Collector(hint=into.hint))
             _walk(child, subs[-1], depth + 1, f"{path}.{number}")
-        into.plain += next((sub.plain for sub in reversed(subs) if sub.plain), [])
+        into.plain += next((sub.plain for sub in reversed(subs) if "".join(sub.plain).strip()), [])
         into.html += next((sub.html for sub in reversed(subs) if sub.html), [])
         for sub in subs:
             into.absorb(sub)
@@ -291,7 +298,9 @@ def _attachment(part: Message, ctype: str, filename: str | None, data: bytes, pa
                 disposition: str = "") -> ParsedAttachment:
     content_id = next(iter(_message_ids(raw_header(part, "content-id"))), None)
     return ParsedAttachment(
-        filename=_safe_filename(filename) or f"part-{path}{_EXTENSIONS.get(ctype, '.bin')}",
+        # The name is shown and stored (cleaned like an upload's); the bytes are kept as evidence.
+        filename=(clean_filename(fold_controls(filename or ""))
+                  or f"part-{path}{_EXTENSIONS.get(ctype, '.bin')}"),
         content_type=ctype,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -299,12 +308,6 @@ def _attachment(part: Message, ctype: str, filename: str | None, data: bytes, pa
         content_id=content_id,
         inline=disposition == "inline" or (not disposition and content_id is not None),
     )
-
-
-def _safe_filename(name: str | None) -> str:
-    # Names are shown and later stored: no directories, no control characters.
-    name = re.sub(r"[\x00-\x1f\x7f]", "", (name or "").replace("\\", "/")).rsplit("/", 1)[-1].strip()
-    return "" if name in (".", "..") else name
 
 
 def _inner_message(part: Message) -> tuple[Message, bytes] | None:
@@ -353,12 +356,13 @@ def _addresses(msg: Message, name: str, into: _Collector) -> list[tuple[str, str
         into.flags += flags
         address_text, flags = decode_words(address, what, into.hint)
         into.flags += flags
-        result.append((_scrub(text, what, into.defects).strip(),
-                       _scrub(address_text, what, into.defects).strip().lower()))
+        result.append((_fold(text, what, into.defects), _fold(address_text, what, into.defects).lower()))
     return result
 
 
 def _message_ids(value: str | None) -> list[str]:
+    # Raw ids are stored and looked up: a NUL in one would fail the whole transaction on PostgreSQL.
+    value = _CONTROL.sub("", value or "")
     if not value:
         return []
     found = _MSG_ID.findall(value)
@@ -381,23 +385,11 @@ def _date(value: str | None, defects: list[str]) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _charset_hint(msg: Message) -> Hint | None:
-    """How to read raw 8-bit headers: one client wrote them all, so one charset for the message."""
-    samples = []
-    for part in msg.walk():
-        _, params, _ = parse_params(raw_header(part, "content-type") or "", "content-type")
-        codec = canonical_charset(params.get("charset"))
-        if codec and codec not in ("ascii", "utf-8"):
-            return codec, f"read as {codec} like the message body"
-        for _name, value in part.raw_items():
-            data = to_bytes(str(value))
-            if has_eight_bit(data) and not is_utf8(data):  # UTF-8 headers decode on their own
-                samples.append(data)
-    if not samples:
-        return None
-    # Detecting on all raw header bytes together is far more reliable than on one short name.
-    codec, _text, _lossy = detect(b"\n".join(samples))
-    return codec, f"detected {codec}"
+def _fold(text: str, what: str, defects: list[str]) -> str:
+    # Header values become one line: see fold_controls. Recorded, except for folding TABs.
+    if _HEADER_CONTROL.search(text):
+        defects.append(f"control characters folded to spaces in {what}")
+    return fold_controls(text).strip()
 
 
 def _scrub(text: str, what: str, defects: list[str]) -> str:

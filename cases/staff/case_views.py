@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Response, abort, current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from cases.domain import clocks as clock_rules
+from cases.domain.filenames import content_disposition
 from cases.domain.states import CHANNELS, KINDS, STATUSES, allowed_actions
 from cases.extensions import db
 from cases.models import Attachment, Case, CaseMessage, Department, StaffUser
@@ -166,11 +165,8 @@ def attachment(reference: str, attachment_id: int) -> Response:
         abort(404)
     log_sealed_view(case, f"attachment {found.id}")
     commit_and_dispatch()
-    ascii_name = found.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     response = Response(found.data, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(found.filename)}"
-    )
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

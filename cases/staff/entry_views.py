@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, redirect, render_template, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from cases.domain.filetypes import ACCEPTED_EXTENSIONS
 from cases.intake import IncomingFile, NewCase, record_case
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
@@ -19,6 +20,7 @@ from cases.staff.case_views import NEW_CODE_KEY, me
 from cases.staff.entry_forms import ManualEntryForm
 from cases.triage.access import TRIAGE_ROLES
 from cases.triage.calendar import local_date
+from cases.uploads import check_uploads
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 
@@ -30,22 +32,19 @@ def new_case() -> str | Response:
     if not me().roles & TRIAGE_ROLES:
         abort(403)
     form = ManualEntryForm()
-    errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
         now = utcnow()
         received_on = form.received_on.data
         assert received_on is not None
-        files = []
-        for upload in form.scans.data or []:
-            if not getattr(upload, "filename", ""):
-                continue
-            data = upload.read()
-            if len(data) > MAX_SCAN_BYTES:
-                errors.append((form.scans.id, _("A file is larger than 20 MB.")))
-            files.append(IncomingFile(upload.filename, upload.mimetype or "application/octet-stream", data))
+        # Checked like the public form's files (scans may be larger): the browser's mimetype is
+        # whatever the file's name says, so the detected type is stored instead.
+        checked, upload_errors = check_uploads(form.scans.data or [], MAX_SCAN_BYTES)
+        form.scans.errors = [*form.scans.errors, *upload_errors]
+        files = [IncomingFile(f.filename, f.content_type, f.data) for f in checked]
         if received_on > local_date(now):
-            errors.append((form.received_on.id, _("The date received cannot be in the future.")))
-        if not errors:
+            form.received_on.errors = [*form.received_on.errors,
+                                       _("The date received cannot be in the future.")]
+        if not upload_errors and not form.received_on.errors:
             zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
             # The day counts, not the hour: noon keeps it the same day in any time zone shown.
             received_at = datetime.combine(received_on, time(12), zone)
@@ -74,5 +73,7 @@ def new_case() -> str | Response:
             session[NEW_CODE_KEY] = {"reference": recorded.case.reference,
                                      "code": seal(recorded.tracking_code)}
             return redirect(url_for("staff.case_page", reference=recorded.case.reference))
-    errors.extend((field.id, message) for field in form for message in field.errors)
-    return render_template("staff/new_case.html", form=form, errors=errors)
+    errors = [(field.id, message) for field in form for message in field.errors]
+    files_dropped = request.method == "POST" and any(f.filename for f in request.files.getlist("scans"))
+    return render_template("staff/new_case.html", form=form, errors=errors, files_dropped=files_dropped,
+                           extensions=", ".join(ACCEPTED_EXTENSIONS))

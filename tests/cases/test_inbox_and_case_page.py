@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from cases.extensions import db
 from cases.intake import IncomingFile
@@ -116,8 +117,8 @@ def test_manual_entry_of_a_letter_with_its_postmark_and_scans(office: None, clie
             "subject": "来信",
             "body": "虹桥商务区核心区的楼宇空置问题希望尽快解决。",
             "scans": [
-                (io.BytesIO(b"%PDF-1.4 scan"), "信封.pdf"),
-                (io.BytesIO(b"<script>x</script>"), "x.html"),
+                (io.BytesIO(b"%PDF-1.4 scan"), "信封.pdf", "text/html"),
+                (io.BytesIO(b"\xff\xd8\xff\xe0 photo"), "照片", "application/octet-stream"),
             ],
         },
         content_type="multipart/form-data",
@@ -128,7 +129,9 @@ def test_manual_entry_of_a_letter_with_its_postmark_and_scans(office: None, clie
     assert case.channel == "letter" and case.submitter_name == "李四"
     assert case.received_at.date().isoformat() == "2024-09-27"
     assert case.acceptance_due.isoformat() == "2024-10-23"  # postmark + 15 working days over National Day
-    assert [a.filename for a in case.messages[0].attachments] == ["信封.pdf", "x.html"]
+    # The detected type is stored, not the browser's, and the name ends in its extension.
+    assert [(a.filename, a.content_type) for a in case.messages[0].attachments] == [
+        ("信封.pdf", "application/pdf"), ("照片.jpg", "image/jpeg")]
     assert "申长路" in case.body
     assert case.events[0].actor_label == "triager@hqcbd.test"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -149,6 +152,55 @@ def test_manual_entry_validates_and_is_for_the_party_office(office: None, client
         },
     ).get_data(as_text=True)
     assert 'class="error-summary"' in html and 'href="#body"' in html
+
+
+def test_manual_entry_refuses_files_that_could_run_and_keeps_what_was_typed(
+    office: None, client: FlaskClient
+) -> None:
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    from cases.models import Case
+
+    login(client, "triager")
+    typed = {"channel": "letter", "received_on": "2024-09-27", "name": "李四", "subject": "来信附扫描件",
+             "body": "虹桥商务区核心区的楼宇空置问题希望尽快解决。"}
+
+    def post(*files: tuple[bytes, str]) -> TestResponse:
+        # Encoded in memory: the test client would spool a 20 MB body to a temporary file.
+        token = csrf_any(client.get("/staff/cases/new").get_data(as_text=True))
+        fields = MultiDict({"csrf_token": token, **typed})
+        for data, name in files:
+            fields.add("scans", FileStorage(io.BytesIO(data), name))
+        boundary, body = encode_multipart(fields)
+        return client.post("/staff/cases/new", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+
+    big = b"%PDF-1.4 " + b"0" * (20 << 20)
+    refused = post((b"<script>x</script>", "x.html"), ("看起来是PDF".encode(), "report\u202efdp.hta"),
+                   (b"<html><body>scan</body></html>", "scan.pdf"), (big, "大.pdf"))
+    assert refused.status_code == 200
+    html = refused.get_data(as_text=True)
+    assert 'class="error-summary"' in html and 'href="#scans"' in html and 'id="scans-error"' in html
+    assert "x.html 的扩展名属于程序、脚本或网页" in html and "reportfdp.hta 的扩展名属于程序" in html
+    assert "\u202e" not in html and "scan.pdf 的内容是网页或脚本，此类文件不予接收" in html
+    assert "大.pdf 超过20MB" in html
+    assert 'value="来信附扫描件"' in html and "楼宇空置问题希望尽快解决。</textarea>" in html
+    assert "请重新选择文件" in html and db.session.scalar(db.select(db.func.count(Case.id))) == 0
+    # A scan of 20 MB is still taken.
+    assert post((big[: 20 << 20], "大.pdf")).status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Case.id))) == 1
+
+
+def test_downloads_name_the_file_cleanly_even_for_names_stored_before_cleaning(
+    office: None, client: FlaskClient
+) -> None:
+    case = new_case(files=(IncomingFile("report\u202efdp.hta\r\n.pdf", "application/pdf", b"%PDF-1.4"),))
+    login(client, "triager")
+    download = client.get(f"/staff/cases/{case.reference}/attachments/{case.messages[0].attachments[0].id}")
+    assert download.status_code == 200 and download.mimetype == "application/octet-stream"
+    assert download.headers["Content-Disposition"] == (
+        "attachment; filename=\"reportfdp.hta.pdf\"; filename*=UTF-8''reportfdp.hta.pdf")
 
 
 def test_case_page_thread_attachments_and_timeline(office: None, client: FlaskClient) -> None:

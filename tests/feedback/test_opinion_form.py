@@ -153,6 +153,27 @@ def test_attachments_are_checked_by_content_and_counted(client, catalogue):
     assert _cases() == 0
 
 
+def test_files_that_could_run_are_refused_and_stored_names_agree_with_the_content(client, catalogue):
+    # Issue 11, point 3: each of these used to be accepted as text.
+    dangerous = [(io.BytesIO("看起来是PDF".encode()), "report\u202efdp.hta"),
+                 (io.BytesIO(b"@echo off\r\ndel *.*\r\n"), "run.bat"),
+                 (io.BytesIO(b"<!DOCTYPE html><html><script>alert(1)</script></html>"), "doc.pdf"),
+                 (io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"), "pic.txt")]
+    refused = post_opinion(client, opinion(subject="附件被拒", attachments=dangerous))
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "\u202e" not in html
+    assert "reportfdp.hta 的扩展名属于程序、脚本或网页" in html and "run.bat 的扩展名属于程序" in html
+    assert "doc.pdf 的内容是网页或脚本，此类文件不予接收" in html and "pic.txt 的内容是网页或脚本" in html
+    assert 'value="附件被拒"' in html and "请重新选择文件" in html  # the rest is kept
+    assert _cases() == 0
+    accepted = post_opinion(client, opinion(attachments=[(io.BytesIO(PDF), "scan.txt"),
+                                                         (io.BytesIO("纯文本说明".encode()), "说明.txt")]))
+    assert accepted.status_code == 303
+    stored = {(a.filename, a.content_type) for a in db.session.scalars(select(Attachment))}
+    assert stored == {("scan.txt.pdf", "application/pdf"), ("说明.txt", "text/plain; charset=utf-8")}
+
+
 def test_an_oversized_request_gets_the_413_page(app, client, catalogue):
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     # A raw body (the test client would spool a multipart file to a temporary file).

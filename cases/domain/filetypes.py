@@ -1,20 +1,22 @@
-"""Attachment checks for the public form: the file type is read from the bytes, never the name.
+"""Checks of uploaded files (public form and staff entry): the type is read from the bytes (pure).
 
-Pure functions on bytes, so every rule is tested without a request. A file passes only when its
-content is one of the accepted kinds; the stored content type is the one we detected, so a
-renamed executable can never be served back as a PDF.
+A file passes only when its content is one of the accepted kinds, its content is not a web page
+or a script, and its name does not end in an extension that runs (see active_content). The
+stored content type is the one detected, and the stored name ends in an extension of that type:
+a name that does not agree gets the detected type's extension appended ("scan.txt" holding a
+PDF is stored as "scan.txt.pdf"), so the person's own name stays visible and a double click
+opens what the file really is.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-MAX_FILES = 5
-MAX_FILE_BYTES = 10 * 1024 * 1024
+from cases.domain.active_content import active_text, executable_name
+from cases.domain.filenames import clean_filename, extension
 
 # Detected kind → the content type we store (and send back when staff download the file).
 CONTENT_TYPES: dict[str, str] = {
@@ -33,14 +35,38 @@ CONTENT_TYPES: dict[str, str] = {
     "txt": "text/plain; charset=utf-8",
 }
 
+# Detected kind → the extensions a name of that kind may end in; the first is appended otherwise.
+# OLE files are told apart by their streams, and WPS/ET save under the doc/xls streams too.
+KIND_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "pdf": ("pdf",),
+    "jpeg": ("jpg", "jpeg", "jpe", "jfif"),
+    "png": ("png",),
+    "heic": ("heic", "heif"),
+    "doc": ("doc", "wps"),
+    "xls": ("xls", "et"),
+    "wps": ("wps", "et", "doc", "xls"),
+    "ole": ("ole", "doc", "xls", "wps", "et"),
+    "docx": ("docx",),
+    "xlsx": ("xlsx",),
+    "ofd": ("ofd",),
+    "zip": ("zip",),
+    "txt": ("txt",),
+}
+
 # The names people see in the form's hint, in the order the issue lists them.
 ACCEPTED_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "heic", "doc", "docx", "xls", "xlsx",
                        "wps", "et", "ofd", "txt", "zip")
+
+# Why a file is refused: nothing in it, over the caller's limit, a name ending that runs, content
+# that runs (a web page or a script), or content of no accepted kind.
+REASONS = ("empty", "too_large", "executable_name", "active_content", "type")
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 # A zip whose central directory is this large is not an attachment someone typed at home.
 _MAX_ZIP_ENTRIES = 10_000
+# Control characters (Unicode Cc) other than the layout ones: a binary file that happened to decode.
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -54,15 +80,12 @@ class CheckedFile:
 
 
 class UploadRejected(ValueError):
-    """A file that may not be accepted; ``reason`` is one of the REASONS keys."""
+    """A file that may not be accepted; ``reason`` is one of REASONS, ``filename`` fit to show."""
 
     def __init__(self, reason: str, filename: str) -> None:
         super().__init__(f"{filename}: {reason}")
         self.reason = reason
         self.filename = filename
-
-
-REASONS = ("empty", "too_large", "type")
 
 
 def _ole_kind(data: bytes) -> str:
@@ -97,18 +120,17 @@ def _zip_kind(data: bytes) -> str | None:
     return "zip"
 
 
-def _is_text(data: bytes) -> bool:
+def decode_text(data: bytes) -> str | None:
+    """The text of a plain-text file (UTF-8 or GB18030), or None when the bytes are not text."""
     if b"\x00" in data:
-        return False
+        return None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        # Control characters other than layout ones mean a binary file that happened to decode.
-        controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
-        return controls == 0
-    return False
+        return None if _BINARY_CONTROLS.search(text) else text
+    return None
 
 
 def detect_kind(data: bytes) -> str | None:
@@ -125,35 +147,40 @@ def detect_kind(data: bytes) -> str | None:
         return _ole_kind(data)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data)
-    if _is_text(data):
+    if decode_text(data) is not None:
         return "txt"
     return None
 
 
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
-
-
-def safe_filename(name: str, kind: str) -> str:
-    """A file name fit to store and show: no path, no control characters, at most 120 characters."""
-    base = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE_NAME.sub("_", base).strip(" .")
+def stored_filename(name: str, kind: str) -> str:
+    """The name to store: clean, and ending in an extension of the detected kind (appended if not)."""
+    allowed = KIND_EXTENSIONS[kind]
+    base = clean_filename(name)
     if not base:
-        base = f"attachment.{kind if kind != 'jpeg' else 'jpg'}"
-    if len(base) > 120:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[: 110] + dot + ext[:9]) if dot and len(ext) <= 9 else base[:120]
-    return base
+        return f"attachment.{allowed[0]}"
+    if extension(base) in allowed:
+        return base
+    # Appended, not substituted: staff still see the name the person gave the file.
+    return clean_filename(f"{base}.{allowed[0]}")
 
 
-def check_file(filename: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> CheckedFile:
-    """Accept one upload or raise UploadRejected (empty, too large, or a type we do not take)."""
+def check_file(filename: str, data: bytes, *, max_bytes: int) -> CheckedFile:
+    """Accept one upload or raise UploadRejected (see REASONS); ``max_bytes`` is the caller's limit."""
+    shown = clean_filename(filename) or "?"
     if not data:
-        raise UploadRejected("empty", filename)
+        raise UploadRejected("empty", shown)
     if len(data) > max_bytes:
-        raise UploadRejected("too_large", filename)
+        raise UploadRejected("too_large", shown)
+    # By name first, whatever the content: a real PDF called x.exe is refused, not renamed, so that
+    # no file that Windows would run ever reaches a desk under a running name.
+    if executable_name(extension(shown)):
+        raise UploadRejected("executable_name", shown)
     kind = detect_kind(data)
     if kind is None:
-        raise UploadRejected("type", filename)
+        raise UploadRejected("type", shown)
+    # Decoded a second time only for text, the one kind whose content is read past its first bytes.
+    if kind == "txt" and active_text(decode_text(data) or "") is not None:
+        raise UploadRejected("active_content", shown)
     return CheckedFile(
-        filename=safe_filename(filename, kind), kind=kind, content_type=CONTENT_TYPES[kind], data=data
+        filename=stored_filename(filename, kind), kind=kind, content_type=CONTENT_TYPES[kind], data=data
     )
