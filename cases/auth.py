@@ -1,7 +1,8 @@
-"""Staff authentication: password hashing, login with lockout, safe redirect targets."""
+"""Staff authentication: password hashing, login with lockout, server-side sessions, safe redirects."""
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from cases.extensions import db
 from cases.models import StaffUser
+from cases.models.org import new_session_token
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -38,11 +40,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def user_by_email(email: str) -> StaffUser | None:
+    """The staff user whose e-mail is ``email`` (trimmed, any case), active or not."""
+    return db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == normalise_email(email)))
+
+
 def authenticate(email: str, password: str, now: datetime) -> StaffUser | None:
     """The active user with these credentials, or None; records failures and locks. Flushes."""
-    user = db.session.scalar(
-        select(StaffUser).where(func.lower(StaffUser.email) == normalise_email(email))
-    )
+    user = user_by_email(email)
     if user is None or not user.active:
         verify_password(_dummy_hash(), password)
         return None
@@ -82,6 +87,24 @@ def _record_failure(user: StaffUser, now: datetime) -> None:
             .execution_options(synchronize_session=False)
         )
     db.session.refresh(user)
+
+
+def user_for_session(session_id: str) -> StaffUser | None:
+    """The active user a session cookie's id ("<id>:<token>") names, or None when it is stale."""
+    user_id, _sep, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None  # e.g. a cookie from before session tokens existed
+    user = db.session.get(StaffUser, int(user_id))
+    if user is None or not user.active:
+        return None
+    # Constant time: the token is the secret that keeps an old or copied cookie out.
+    return user if hmac.compare_digest(user.session_token, token) else None
+
+
+def end_sessions(user: StaffUser) -> None:
+    """End every session of ``user`` (all devices): cookies issued before stop working. Flushes."""
+    user.session_token = new_session_token()
+    db.session.flush()
 
 
 def safe_next_path(target: str | None) -> str | None:

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
-from cases.auth import authenticate, safe_next_path
+from cases.auth import authenticate, end_sessions, safe_next_path
 from cases.domain import roles as role_names
 from cases.domain.states import STATUSES
 from cases.extensions import db, limiter
@@ -88,8 +88,14 @@ def login() -> str | BaseResponse:
 
 @staff_bp.route("/logout", methods=["POST"])
 def logout() -> BaseResponse:
-    """End the session (POST only; CSRFProtect has checked the token)."""
+    """End the session on the server too (POST only; CSRFProtect has checked the token)."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
     logout_user()
+    if user is not None:
+        # A new session token: a copy of this cookie (or any other of the user's sessions)
+        # is useless from now on, not just forgotten by this browser.
+        end_sessions(user)
+        db.session.commit()
     _reset_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("staff.login"))
