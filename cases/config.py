@@ -113,6 +113,12 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "10 per minute;50 per hour"),
+        # Wrong passwords (cases/guess_limits.py): no account is ever locked. Per e-mail and client
+        # address (the tries shown), per address for any e-mail, and per e-mail from every address
+        # (above it each address has one wrong password per window for that e-mail).
+        "LOGIN_FAILURES": env.get("LOGIN_FAILURES", "5 per 15 minutes"),
+        "LOGIN_ADDRESS_FAILURES": env.get("LOGIN_ADDRESS_FAILURES", "20 per hour"),
+        "LOGIN_ACCOUNT_FAILURES": env.get("LOGIN_ACCOUNT_FAILURES", "10 per 15 minutes"),
         # Public pages (issue 3): per client address; RATELIMIT_ENABLED=false switches every
         # limit off (benchmarks only).
         "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),

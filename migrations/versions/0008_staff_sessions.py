@@ -1,4 +1,8 @@
-"""staff sessions: a per-user session token ends every session on logout, password change or deactivation
+"""staff sessions: a session token per user; the per-account lockout columns go
+
+Replacing the token on logout, password change or deactivation ends every session of the account.
+Wrong passwords are counted per client address in the rate-limit storage (cases/guess_limits.py),
+so failed_logins and locked_until are no longer used.
 
 Revision ID: 0008
 Revises: 0006
@@ -29,8 +33,12 @@ def upgrade():
                            .values(session_token=secrets.token_urlsafe(32)))
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
         batch_op.alter_column('session_token', existing_type=sa.String(length=64), nullable=False)
+        batch_op.drop_column('failed_logins')
+        batch_op.drop_column('locked_until')
 
 
 def downgrade():
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.drop_column('session_token')
