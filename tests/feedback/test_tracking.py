@@ -75,8 +75,10 @@ def test_lookups_take_similar_time_for_unknown_and_known_references(client, cata
 
     for _ in range(3):  # warm up
         timed(reference), timed("HQ-2099-999999")
-    known = sorted(timed(reference) for _ in range(15))[7]
-    unknown = sorted(timed("HQ-2099-999999") for _ in range(15))[7]
+    # Interleaved, so that a burst of load on the shared machine slows both series alike.
+    pairs = [(timed(reference), timed("HQ-2099-999999")) for _ in range(15)]
+    known = sorted(k for k, _u in pairs)[7]
+    unknown = sorted(u for _k, u in pairs)[7]
     assert abs(known - unknown) < max(known, unknown) * 0.5 + 0.005
 
 
