@@ -117,15 +117,24 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "10 per minute;50 per hour"),
+        # Wrong passwords (cases/guess_limits.py): no account is ever locked. Per e-mail and client
+        # address (the tries shown), per address for any e-mail, and per e-mail from every address
+        # (above it each address has one wrong password per window for that e-mail).
+        "LOGIN_FAILURES": env.get("LOGIN_FAILURES", "5 per 15 minutes"),
+        "LOGIN_ADDRESS_FAILURES": env.get("LOGIN_ADDRESS_FAILURES", "20 per hour"),
+        "LOGIN_ACCOUNT_FAILURES": env.get("LOGIN_ACCOUNT_FAILURES", "10 per 15 minutes"),
         # Public pages (issue 3): per client address; RATELIMIT_ENABLED=false switches every
         # limit off (benchmarks only).
         "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
         "FEEDBACK_RATE_LIMIT": env.get("FEEDBACK_RATE_LIMIT", "10 per hour;30 per day"),
         "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per hour;100 per day"),
-        # After this many wrong codes for one reference, that reference is locked for a while,
-        # whoever tries (guessing from many addresses must not work either).
+        # Wrong tracking codes (cases/guess_limits.py): no reference is ever locked for everyone.
+        # Per reference and client address (the tries shown; 0 switches it off), per address for any
+        # reference, and per reference from every address (above it one wrong code per address).
         "TRACK_LOCKOUT_FAILURES": _int(env, "TRACK_LOCKOUT_FAILURES", 5),
         "TRACK_LOCKOUT_MINUTES": _int(env, "TRACK_LOCKOUT_MINUTES", 60),
+        "TRACK_ADDRESS_FAILURES": env.get("TRACK_ADDRESS_FAILURES", "10 per hour;30 per day"),
+        "TRACK_REFERENCE_FAILURES": env.get("TRACK_REFERENCE_FAILURES", "10 per hour"),
         # Added information reopens (for review) a case closed less than this many days ago.
         "FOLLOW_UP_REOPEN_DAYS": _int(env, "FOLLOW_UP_REOPEN_DAYS", 30),
         # Stated in the form's personal-information notice: set it to the archive rules' figure.

@@ -1,19 +1,23 @@
-"""``flask init`` and ``flask users create``."""
+"""``flask init`` and ``flask users create | set-password | deactivate``."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from cases.auth import normalise_email
 from cases.catalogue import import_bundled_if_missing
 from cases.departments import ensure_default_departments
 from cases.domain.roles import ADMIN, ROLES
 from cases.extensions import db
-from cases.users import UserError, create_user, has_admin
+from cases.users import UserError, create_user, deactivate_user, find_user, has_admin, set_password
 
+T = TypeVar("T")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
@@ -50,14 +54,47 @@ def init_command(admin_email: str) -> None:
 def create_user_command(email: str, roles: tuple[str, ...], departments: tuple[str, ...], name: str,
                         password_stdin: bool) -> None:
     """Create a staff account; a random password is printed once unless --password-stdin."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    given = _stdin_password(password_stdin)
+    user, password = _committed(lambda: create_user(email, roles, departments, given, display_name=name))
+    click.echo(f"created {user.email} with roles {', '.join(sorted(user.roles))}")
+    _show_once(password, given)
+
+
+@users_cli.command("set-password")
+@click.option("--email", required=True, help="The staff member's e-mail (their login).")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set a new password (random, printed once, unless --password-stdin); ends the user's sessions."""
+    given = _stdin_password(password_stdin)
+    password = _committed(lambda: set_password(find_user(email), given))
+    click.echo(f"new password set for {normalise_email(email)}; their sessions have ended")
+    _show_once(password, given)
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True, help="The staff member's e-mail (their login).")
+def deactivate_command(email: str) -> None:
+    """Deactivate a staff account: it can no longer log in and its sessions end at once."""
+    _committed(lambda: deactivate_user(find_user(email)))
+    click.echo(f"deactivated {normalise_email(email)}; their sessions have ended")
+
+
+def _stdin_password(wanted: bool) -> str | None:
+    return sys.stdin.readline().rstrip("\n") if wanted else None
+
+
+def _committed(change: Callable[[], T]) -> T:
+    # The command is the boundary: one commit, and a refused change is a clean error, not a traceback.
     try:
-        user, password = create_user(email, roles, departments, password, display_name=name)
+        result = change()
     except UserError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"created {user.email} with roles {', '.join(sorted(user.roles))}")
-    if not password_stdin:
+    return result
+
+
+def _show_once(password: str, given: str | None) -> None:
+    if given is None:  # generated here: this is the only time anyone sees it
         click.echo(f"password (shown once): {password}")
 
 

@@ -1,4 +1,4 @@
-"""Staff accounts: creation with roles and department membership."""
+"""Staff accounts: creation with roles and departments, password changes, deactivation."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
 
-from cases.auth import hash_password
+from cases.auth import end_sessions, hash_password, user_by_email
 from cases.domain.roles import ADMIN, DEPARTMENT_ROLES, ROLES
 from cases.extensions import db
 from cases.models import Department, StaffRole, StaffUser
 
+MIN_PASSWORD_LENGTH = 12
+
 
 class UserError(ValueError):
-    """A staff account could not be created; the message says why."""
+    """A staff account could not be created or changed; the message says why."""
 
 
 def random_password() -> str:
@@ -51,8 +53,8 @@ def create_user(
         departments.append(department)
     if set(wanted) & DEPARTMENT_ROLES and not departments:
         raise UserError("roles handler and dept_head need a --department")
-    if password is not None and len(password) < 12:
-        raise UserError("a password needs at least 12 characters")
+    if password is not None:
+        _check_password(password)
     password = password or random_password()
     user = StaffUser(
         email=address,
@@ -77,3 +79,33 @@ def has_admin() -> bool:
         )
         is not None
     )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def find_user(email: str) -> StaffUser:
+    """The staff user with this e-mail (any case), or UserError."""
+    user = user_by_email(email)
+    if user is None:
+        raise UserError(f"no staff user {email.strip()!r}")
+    return user
+
+
+def set_password(user: StaffUser, password: str | None = None) -> str:
+    """Give ``user`` a new password (random when not given) and end their sessions; return it. Flushes."""
+    if password is not None:
+        _check_password(password)
+    password = password or random_password()
+    user.password_hash = hash_password(password)
+    # Whoever knew the old password may hold a session: it must not outlive the change.
+    end_sessions(user)
+    return password
+
+
+def deactivate_user(user: StaffUser) -> None:
+    """Deactivate ``user``: no login, and every open session ends at its next request. Flushes."""
+    user.active = False
+    end_sessions(user)

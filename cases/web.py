@@ -108,10 +108,12 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> object:
-        from cases.models import StaffUser
+    def load_user(session_id: str) -> object:
+        # The stored id carries the user's session token: a cookie from before a logout,
+        # a password change or a deactivation names an old token and loads nobody.
+        from cases.auth import user_for_session
 
-        return db.session.get(StaffUser, int(user_id))
+        return user_for_session(session_id)
 
     app.after_request(_security_headers)
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as BaseResponse
 
 from cases.extensions import db, limiter
+from cases.guess_limits import Standing, wait_message
 from cases.models import Case
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
@@ -23,7 +26,7 @@ from feedback.tracking import (
     can_rate,
     due_date,
     find_case,
-    is_locked,
+    lookup_standing,
     official_replies,
     rate,
     sender_messages,
@@ -52,14 +55,14 @@ def track() -> tuple[str, int, dict[str, str]] | BaseResponse:
     status = 200
     if form.validate_on_submit():
         reference, code = form.reference.data or "", form.code.data or ""
-        if is_locked(reference):
-            form.code.errors = [_("Too many wrong codes were entered for this reference. "
-                                  "Please try again in %(minutes)s minutes.",
-                                  minutes=current_app.config["TRACK_LOCKOUT_MINUTES"])]
+        address = get_remote_address()
+        before = lookup_standing(reference, address)
+        if not before.allowed:
+            form.code.errors = [wait_message(before)]
             status = 429
         else:
             try:
-                case = find_case(reference, code)
+                case = find_case(reference, code, address)
             except NotRecordedYet as pending:
                 db.session.commit()  # the row is set aside: staff see it on their home page
                 flash(_("Your opinion %(reference)s was received on %(date)s and is safe. It is still "
@@ -70,15 +73,29 @@ def track() -> tuple[str, int, dict[str, str]] | BaseResponse:
                 commit_and_dispatch()  # when it was still staged, it has just been recorded
                 session[TRACKED_KEY] = case.id
                 return redirect(url_for("feedback.tracked_case"), 303)
-            # One answer for an unknown reference and a wrong code: nothing tells them apart.
+            # One answer for an unknown reference and a wrong code: nothing tells them apart (the
+            # tries left are this address's own, counted alike for both).
             # The code is not echoed back into the page (it may sit in a shared screen).
             form.code.data = ""
-            form.code.errors = [_("No case matches this reference and tracking code. "
-                                  "Check both and try again.")]
+            form.code.errors = [_no_match(lookup_standing(reference, address))]
             status = 400
     elif form.is_submitted():
         status = 400
     return render_template("feedback/track.html", form=form, errors=_errors(form)), status, NO_STORE
+
+
+def _no_match(after: Standing) -> str:
+    if after.tries_left is None:  # limits switched off
+        return _("No case matches this reference and tracking code. Check both and try again.")
+    if after.allowed:
+        return ngettext("No case matches this reference and tracking code. Check both and try again. "
+                        "You can try %(num)s more time.",
+                        "No case matches this reference and tracking code. Check both and try again. "
+                        "You can try %(num)s more times.", after.tries_left)
+    return ngettext("No case matches this reference and tracking code. Too many wrong attempts: "
+                    "please try again in %(num)s minute.",
+                    "No case matches this reference and tracking code. Too many wrong attempts: "
+                    "please try again in %(num)s minutes.", after.wait_minutes)
 
 
 def _tracked() -> Case | None:

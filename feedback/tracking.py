@@ -18,14 +18,14 @@ from sqlalchemy import select
 from cases.domain import states
 from cases.domain.tracking import hash_code
 from cases.events import record_event
-from cases.extensions import db, limiter
+from cases.extensions import db
+from cases.guess_limits import GuessRules, Standing, parse_limits, record_failure, record_success, standing
 from cases.mailer import is_acknowledgement
 from cases.models import Case, CaseEvent, CaseMessage, CaseRating
 from cases.staging import find_staged, record_staged_now
 
 # Compared against when the reference is unknown, so both failures cost the same work.
 _DUMMY_HASH = hash_code("0000-0000-0000-0000-0000")
-_LOCKOUT_NAMESPACE = "track-lockout"
 _NOTHING_DUE = frozenset({states.NOT_ACCEPTED, states.DUPLICATE, states.OUT_OF_SCOPE, states.REPLIED,
                           states.CLOSED})
 _REVIEWS = frozenset({states.REVIEW, "re_review"})
@@ -42,31 +42,26 @@ def is_sealed(case: Case) -> bool:
     return bool(case.confidential) or case.kind == "accusation"
 
 
-def _lockout_item() -> RateLimitItemPerMinute:
-    return RateLimitItemPerMinute(
-        int(current_app.config["TRACK_LOCKOUT_FAILURES"]),
-        max(1, int(current_app.config["TRACK_LOCKOUT_MINUTES"])),
+def track_rules() -> GuessRules:
+    """The tracking form's limits on wrong codes (cases.guess_limits), read from the configuration.
+
+    A reference is never locked for everyone: wrong codes slow down the address that typed them,
+    so the person with the right code gets in from any address that has not guessed wrong.
+    """
+    config = current_app.config
+    failures = int(config["TRACK_LOCKOUT_FAILURES"])
+    minutes = max(1, int(config["TRACK_LOCKOUT_MINUTES"]))
+    return GuessRules(
+        "track",
+        pair=(RateLimitItemPerMinute(failures, minutes),) if failures else (),
+        address=parse_limits(config["TRACK_ADDRESS_FAILURES"]),
+        target=parse_limits(config["TRACK_REFERENCE_FAILURES"]),
     )
 
 
-def _strategy():  # type: ignore[no-untyped-def]
-    # Flask-Limiter's storage (Redis with REDIS_URL, memory otherwise) holds the failure counts,
-    # so the lockout is shared by every web process and forgotten on its own.
-    return limiter.limiter if limiter.enabled else None
-
-
-def is_locked(reference: str) -> bool:
-    """Whether ``reference`` has had too many wrong codes recently (known reference or not)."""
-    strategy = _strategy()
-    if strategy is None or int(current_app.config["TRACK_LOCKOUT_FAILURES"]) == 0:
-        return False
-    return not strategy.test(_lockout_item(), _LOCKOUT_NAMESPACE, normalise_reference(reference))
-
-
-def _count_failure(reference: str) -> None:
-    strategy = _strategy()
-    if strategy is not None and int(current_app.config["TRACK_LOCKOUT_FAILURES"]):
-        strategy.hit(_lockout_item(), _LOCKOUT_NAMESPACE, normalise_reference(reference))
+def lookup_standing(reference: str, address: str) -> Standing:
+    """Whether ``address`` may try a code for ``reference`` now (known reference or not), tries left."""
+    return standing(track_rules(), normalise_reference(reference), address)
 
 
 class NotRecordedYet(Exception):
@@ -78,27 +73,29 @@ class NotRecordedYet(Exception):
         self.received_at = received_at
 
 
-def find_case(reference: str, code: str) -> Case | None:
+def find_case(reference: str, code: str, address: str) -> Case | None:
     """The case with this reference and code, or None; the same work whether the reference exists.
 
-    Flushes when the opinion was still staged (the caller commits). Raises NotRecordedYet when
-    the code is right but the staged opinion cannot be recorded now."""
+    A wrong code counts against ``address`` (cases.guess_limits). Flushes when the opinion was
+    still staged (the caller commits). Raises NotRecordedYet when the code is right but the staged
+    opinion cannot be recorded now."""
     reference = normalise_reference(reference)
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     # Both look-ups every time: a case still staged (seconds old) answers in the same time.
     staged = find_staged(reference)
     found = case or staged
     stored = found.tracking_code_hash if found is not None else _DUMMY_HASH
-    matches = hmac.compare_digest(hash_code(code), stored)
-    if case is not None and matches:
+    matches = hmac.compare_digest(hash_code(code), stored)  # compared even for an unknown reference
+    if found is None or not matches:
+        record_failure(track_rules(), reference, address)
+        return None
+    record_success(track_rules(), reference, address)
+    if case is not None:
         return case
-    if staged is not None and matches:
-        recorded = record_staged_now(staged)  # the person is back before the job: record it now
-        if recorded is None:
-            raise NotRecordedYet(staged.reference, staged.received_at)
-        return recorded
-    _count_failure(reference)
-    return None
+    recorded = record_staged_now(staged)  # type: ignore[arg-type]  # back before the job: record it now
+    if recorded is None:
+        raise NotRecordedYet(staged.reference, staged.received_at)  # type: ignore[union-attr]
+    return recorded
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,11 @@ def _round(application: Flask, number: int) -> list[tuple[str, str]]:
     for reference, code in receipts:
         assert open_case(client, reference, code).status_code == 303
     assert _login(application.test_client()) == 302
+    # Wrong answers are counted (in memory while Redis is down), never a server error.
+    assert open_case(client, receipts[0][0], "AAAA-BBBB-CCCC-DDDD-EEEE").status_code == 400
+    from tests.cases.test_staff_web import post_login
+
+    assert post_login(application.test_client(), "triager@hqcbd.test", "wrong password").status_code == 200
     return receipts
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.domain.roles import ROLES
@@ -54,6 +55,11 @@ class StaffRole(db.Model):
         self.role = role
 
 
+def new_session_token() -> str:
+    """A fresh random session token (256 bits), unguessable even by someone holding SECRET_KEY."""
+    return secrets.token_urlsafe(32)
+
+
 class StaffUser(UserMixin, db.Model):
     """A staff account (no public accounts exist)."""
 
@@ -66,8 +72,9 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of the id stored in the session cookie (see get_id): replacing it on logout, password
+    # change or deactivation makes every cookie issued before useless, even one copied earlier.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     role_rows: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     departments: Mapped[list[Department]] = relationship(
@@ -82,6 +89,10 @@ class StaffUser(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated staff cannot log in.
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the user id and the current session token."""
+        return f"{self.id}:{self.session_token}"
 
 
 class RoutingRule(db.Model):

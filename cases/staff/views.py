@@ -14,16 +14,18 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
-from cases.auth import authenticate, safe_next_path
+from cases.auth import LoginAttempt, authenticate, end_sessions, safe_next_path
 from cases.domain import roles as role_names
 from cases.domain.states import STATUSES
 from cases.extensions import db, limiter
+from cases.guess_limits import wait_message
 from cases.models import Case, Department, StaffUser
 from cases.models.types import utcnow
 from cases.staff import staff_bp
@@ -64,32 +66,55 @@ def _form_errors(form: LoginForm) -> list[tuple[str, str]]:
 
 @staff_bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_throttle, methods=["POST"])
-def login() -> str | BaseResponse:
+def login() -> tuple[str, int] | BaseResponse:
     """Show the login form; on valid credentials start a session and go on to ``next``."""
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_path or url_for("staff.home"))
     form = LoginForm()
     errors: list[tuple[str, str]] = []
+    status = 200
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "", utcnow())
-        # Commit failures as well as successes: the failure count is what locks an account.
-        db.session.commit()
-        if user is not None:
+        attempt = authenticate(form.email.data or "", form.password.data or "", get_remote_address(),
+                               utcnow())
+        db.session.commit()  # the last-login time (the failure counts live in the rate-limit storage)
+        if attempt.user is not None:
             _reset_session()
-            login_user(user)
+            login_user(attempt.user)
             return redirect(next_path or url_for("staff.home"))
-        # One message for an unknown e-mail, a wrong password and a locked account alike,
-        # so the page never tells a stranger which addresses have accounts.
-        errors.append((form.email.id, _("Wrong e-mail or password")))
+        # One message for an unknown e-mail, a wrong password and a deactivated account alike,
+        # so the page never tells a stranger which addresses have accounts; the tries left are
+        # this client address's own, counted the same way whether the account exists or not.
+        errors.append((form.email.id, _login_error(attempt)))
+        status = 200 if attempt.checked else 429
     errors.extend(_form_errors(form))
-    return render_template("staff/login.html", form=form, next_path=next_path, errors=errors)
+    return render_template("staff/login.html", form=form, next_path=next_path, errors=errors), status
+
+
+def _login_error(attempt: LoginAttempt) -> str:
+    standing = attempt.standing
+    if not attempt.checked:
+        return wait_message(standing)
+    if standing.tries_left is None:  # limits switched off
+        return _("Wrong e-mail or password")
+    if standing.allowed:
+        return ngettext("Wrong e-mail or password. You can try %(num)s more time.",
+                        "Wrong e-mail or password. You can try %(num)s more times.", standing.tries_left)
+    return ngettext("Wrong e-mail or password. Too many wrong attempts: please try again in %(num)s minute.",
+                    "Wrong e-mail or password. Too many wrong attempts: please try again in %(num)s minutes.",
+                    standing.wait_minutes)
 
 
 @staff_bp.route("/logout", methods=["POST"])
 def logout() -> BaseResponse:
-    """End the session (POST only; CSRFProtect has checked the token)."""
+    """End the session on the server too (POST only; CSRFProtect has checked the token)."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
     logout_user()
+    if user is not None:
+        # A new session token: a copy of this cookie (or any other of the user's sessions)
+        # is useless from now on, not just forgotten by this browser.
+        end_sessions(user)
+        db.session.commit()
     _reset_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("staff.login"))

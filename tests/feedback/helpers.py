@@ -59,8 +59,10 @@ def submit(client: FlaskClient, **overrides: Any) -> tuple[str, str]:
     return text_by_id(receipt, "case-reference"), text_by_id(receipt, "tracking-code")
 
 
-def open_case(client: FlaskClient, reference: str, code: str) -> TestResponse:
-    """Look a case up on /track; returns the POST's response (303 to the case page on success)."""
-    page = client.get("/track")
+def open_case(client: FlaskClient, reference: str, code: str, **kwargs: Any) -> TestResponse:
+    """Look a case up on /track; returns the POST's response (303 to the case page on success).
+
+    ``kwargs`` go to both requests (e.g. ``environ_base={"REMOTE_ADDR": ...}``)."""
+    page = client.get("/track", **kwargs)
     return client.post("/track", data={"csrf_token": csrf_token(page.get_data(as_text=True)),
-                                       "reference": reference, "code": code})
+                                       "reference": reference, "code": code}, **kwargs)

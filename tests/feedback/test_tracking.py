@@ -1,4 +1,4 @@
-"""The tracking pages: lookup, lockout, timeline, reply, follow-up and rating."""
+"""The tracking pages: lookup, timeline, reply, follow-up and rating (wrong codes: test_track_limits.py)."""
 
 from __future__ import annotations
 
@@ -52,37 +52,34 @@ def test_unknown_reference_and_wrong_code_get_the_same_answer(client, catalogue)
     assert "受理编号与查询码不匹配" in wrong.get_data(as_text=True)
 
 
+def test_the_dummy_code_opens_no_unknown_reference(client, catalogue):
+    # An unknown reference is compared against a dummy hash: typing that dummy code matches it.
+    response = open_case(client, "HQ-2099-999999", "0000-0000-0000-0000-0000")
+    assert response.status_code == 400 and "受理编号与查询码不匹配" in response.get_data(as_text=True)
+
+
 def test_lookups_take_similar_time_for_unknown_and_known_references(client, catalogue):
     reference, _code = submit(client)
-    client.application.config["TRACK_LOCKOUT_FAILURES"] = 0  # timing only, no lockout
+    client.application.config["TRACK_RATE_LIMIT"] = "1000 per hour"  # every lookup does the real work
+    addresses = (f"10.7.{n // 200}.{n % 200 + 1}" for n in range(1000))
 
     def timed(ref: str) -> float:
+        # A fresh address each time: each lookup is checked and counted (not refused as a repeat
+        # guess), so the guessing limits' own work is part of what must take the same time.
+        environ = {"REMOTE_ADDR": next(addresses)}
         started = time.perf_counter()
-        open_case(client, ref, "ABCD-ABCD-ABCD-ABCD-ABCD")
-        return time.perf_counter() - started
+        response = open_case(client, ref, "ABCD-ABCD-ABCD-ABCD-ABCD", environ_base=environ)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 400
+        return elapsed
 
     for _ in range(3):  # warm up
         timed(reference), timed("HQ-2099-999999")
-    known = sorted(timed(reference) for _ in range(15))[7]
-    unknown = sorted(timed("HQ-2099-999999") for _ in range(15))[7]
+    # Interleaved, so that a burst of load on the shared machine slows both series alike.
+    pairs = [(timed(reference), timed("HQ-2099-999999")) for _ in range(15)]
+    known = sorted(k for k, _u in pairs)[7]
+    unknown = sorted(u for _k, u in pairs)[7]
     assert abs(known - unknown) < max(known, unknown) * 0.5 + 0.005
-
-
-def test_wrong_codes_lock_the_reference(app, client, catalogue):
-    app.config.update(TRACK_LOCKOUT_FAILURES=3)
-    reference, code = submit(client)
-    for _ in range(3):
-        assert open_case(client, reference, "ABCD-ABCD-ABCD-ABCD-ABCD").status_code == 400
-    locked = open_case(client, reference, code)  # even the right code, from anywhere
-    assert locked.status_code == 429 and "次数过多" in locked.get_data(as_text=True)
-    from_elsewhere = client.post("/track", environ_base={"REMOTE_ADDR": "10.9.9.9"}, data={
-        "csrf_token": csrf_token(client.get("/track").get_data(as_text=True)),
-        "reference": reference, "code": code})
-    assert from_elsewhere.status_code == 429
-    # An unknown reference locks the same way: the lockout tells nothing about existence.
-    for _ in range(3):
-        open_case(client, "HQ-2099-000001", code)
-    assert open_case(client, "HQ-2099-000001", code).status_code == 429
 
 
 def test_lookups_are_rate_limited_per_address(app, client, catalogue):
