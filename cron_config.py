@@ -23,3 +23,5 @@ cron.register(wsgi.screen_held_cases, QUEUE, interval=60)
 # Web opinions staged by the form and not yet recorded: normally recorded by the run the form
 # asked for within seconds; this catches a run that was lost.
 cron.register(wsgi.record_staged_cases, QUEUE, interval=60)
+# Replied cases nobody rated within CLOCK_RATING_WAIT_DAYS working days close by themselves.
+cron.register(wsgi.close_unrated_cases, QUEUE, interval=3600)

@@ -130,6 +130,17 @@ def screen_held_cases() -> str:
         return result
 
 
+def close_unrated_cases() -> str:
+    """RQ cron entry point: close replied cases whose rating wait has ended (idempotent)."""
+    from cases.extensions import db
+    from cases.handling.ratings import close_unrated_cases as close
+
+    with _app_for_jobs().app_context():
+        result = close()
+        db.session.commit()
+        return result
+
+
 def record_staged_cases() -> str:
     """RQ entry point (asked for by the web form, and by cron): record staged opinions as cases."""
     from cases.outbox import commit_and_dispatch

@@ -21,6 +21,9 @@ LOOP_HEADER = "X-HQCBD-Loop"
 # other outbound message is an answer from the committee and is shown on the public tracking
 # page. One rule for every channel, so the web and the mailbox agree on what "the reply" is.
 ACKNOWLEDGEMENT_MARKER = "【回执】"
+# What an outbound message is (CaseMessage.purpose): the committee's answer, a notice of a step
+# (acceptance, extension, review…), an automatic receipt, or the discipline group's report back.
+PURPOSES = ("reply", "notice", "acknowledgement", "report_back")
 
 
 def is_acknowledgement(subject: str | None) -> bool:
@@ -43,12 +46,18 @@ def queue_outbound_message(
     author: StaffUser | None = None,
     in_reply_to: str | None = None,
     secret: str | None = None,
+    purpose: str = "notice",
+    references: str | None = None,
 ) -> CaseMessage:
     """Record an outbound e-mail on ``case`` and ask for it to be sent after commit (next flush).
 
     ``secret`` is the tracking code of a body that shows CODE_MASK in its place: the stored copy
     keeps the mask, the code waits encrypted and is put in only when the e-mail is sent.
+    ``purpose`` is one of PURPOSES: only a "reply" is shown to the person as the committee's answer.
+    ``references`` is the space-separated chain of ids the reply answers (default: in_reply_to).
     """
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
     message = CaseMessage(
         case=case,
         direction="outbound",
@@ -59,7 +68,8 @@ def queue_outbound_message(
         author=author,
         created_at=now,
         in_reply_to=in_reply_to,
-        references=in_reply_to,
+        references=references or in_reply_to,
+        purpose=purpose,
         delivery_status="queued",
         sealed_secret=seal(secret) if secret else None,
     )
@@ -95,20 +105,31 @@ def send_case_message(message_id: int) -> str:
         subject=message.subject,
         recipients=[message.recipients],
         body=_with_secret(message),
+        html=message.body_html or None,
         sender=message.sender or None,
-        extra_headers={
-            # RFC 3834: tell other robots not to answer us, and mark our own loop.
-            "Auto-Submitted": "auto-replied",
-            LOOP_HEADER: sender_domain(),
-            **({"In-Reply-To": f"<{message.in_reply_to}>",
-                "References": f"<{message.references}>"} if message.in_reply_to else {}),
-        },
+        extra_headers=_headers(message),
     )
+    for attachment in message.attachments:
+        email.attach(filename=attachment.filename, content_type=attachment.content_type,
+                     data=attachment.data, disposition="attachment")
     email.msgId = f"<{message.message_id}>"
     mail.send(email)
     # Sent: the code is in the person's mailbox and nowhere else, not even encrypted.
     message.delivery_status, message.sealed_secret = "sent", None
     return "sent"
+
+
+def _headers(message: CaseMessage) -> dict[str, str]:
+    headers = {LOOP_HEADER: sender_domain()}  # marks our own mail if it ever comes back to us
+    if message.purpose != "reply":
+        # RFC 3834: an automatic message; other robots must not answer it. A reply a person wrote
+        # and approved is not one.
+        headers["Auto-Submitted"] = "auto-replied"
+    if message.in_reply_to:
+        chain = (message.references or message.in_reply_to).split()
+        headers["In-Reply-To"] = f"<{message.in_reply_to}>"
+        headers["References"] = " ".join(f"<{ref}>" for ref in chain)
+    return headers
 
 
 def _with_secret(message: CaseMessage) -> str:

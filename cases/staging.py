@@ -131,7 +131,7 @@ def _record(staged: StagedCase, files: list[StagedFile]) -> Case:
     acknowledgement = staged.payload.get("acknowledgement")
     if acknowledgement and case.submitter_email:
         queue_outbound_message(case, acknowledgement["subject"], acknowledgement["body"], now=utcnow(),
-                               secret=unseal(acknowledgement.get("secret")))
+                               secret=unseal(acknowledgement.get("secret")), purpose="acknowledgement")
     return case
 
 

@@ -91,6 +91,7 @@ def init_app(app: Flask) -> None:
         n = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.session_interface = HttpsAwareSessionInterface()
+    import cases.handling.ratings  # noqa: F401  (registers the job closing unrated cases)
     import cases.mailer  # noqa: F401  (registers its jobs)
     import cases.models  # noqa: F401  (the whole metadata, for Alembic and the app)
     import cases.triage.screening  # noqa: F401  (registers the screening job)

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cases.extensions import db, limiter
 from cases.guess_limits import Standing, wait_message
+from cases.handling.ratings import can_rate
 from cases.models import Case
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
@@ -23,7 +24,6 @@ from feedback.forms import FollowUpForm, RatingForm, TrackForm
 from feedback.tracking import (
     NotRecordedYet,
     add_information,
-    can_rate,
     due_date,
     find_case,
     lookup_standing,
@@ -121,6 +121,18 @@ def tracked_case() -> tuple[str, int, dict[str, str]] | BaseResponse:
     return _case_page(case, FollowUpForm(formdata=None), RatingForm(formdata=None))
 
 
+def _follow_up_words(outcome: str) -> str:
+    """What the person's message or rating did, in plain words."""
+    return {
+        "close": _("The case is closed."),
+        "request_review": _("The case will be reviewed (复查); the new answer will be shown here."),
+        "request_re_review": _("The case will be re-reviewed (复核); the new answer will be shown here "
+                               "and will be final."),
+        "final": _("The case was re-reviewed and its answer is final: what you sent was recorded but "
+                   "does not reopen it."),
+    }.get(outcome, "")
+
+
 @feedback_bp.route("/track/case/information", methods=["POST"])
 @limiter.limit(_track_limit)
 def add_case_information() -> tuple[str, int, dict[str, str]] | BaseResponse:
@@ -131,10 +143,10 @@ def add_case_information() -> tuple[str, int, dict[str, str]] | BaseResponse:
     form = FollowUpForm()
     if not form.validate_on_submit():
         return _case_page(case, form, RatingForm(formdata=None), 400)
-    reopened = add_information(case, form.text.data or "", now=utcnow())
+    outcome = add_information(case, form.text.data or "", now=utcnow())
     commit_and_dispatch()
-    flash(_("Your information has been added to the case.") + (
-        " " + _("The case has been reopened for review.") if reopened else ""), "info")
+    added = _("Your information has been added to the case.")
+    flash(" ".join(filter(None, [added, _follow_up_words(outcome)])), "info")
     return redirect(url_for("feedback.tracked_case"), 303)
 
 
@@ -151,9 +163,10 @@ def rate_case() -> tuple[str, int, dict[str, str]] | BaseResponse:
         return redirect(url_for("feedback.tracked_case"), 303)
     if not form.validate_on_submit():
         return _case_page(case, FollowUpForm(formdata=None), form, 400)
-    rate(case, int(form.level.data or 0), form.comment.data or "", now=utcnow())
+    outcome = rate(case, int(form.level.data or 0), form.comment.data or "", now=utcnow())
     commit_and_dispatch()
-    flash(_("Thank you: your rating has been recorded."), "info")
+    thanks = _("Thank you: your rating has been recorded.")
+    flash(" ".join(filter(None, [thanks, _follow_up_words(outcome)])), "info")
     return redirect(url_for("feedback.tracked_case"), 303)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -17,12 +17,13 @@ from sqlalchemy import select
 
 from cases.domain import states
 from cases.domain.tracking import hash_code
-from cases.events import record_event
 from cases.extensions import db
 from cases.guess_limits import GuessRules, Standing, parse_limits, record_failure, record_success, standing
-from cases.mailer import is_acknowledgement
-from cases.models import Case, CaseEvent, CaseMessage, CaseRating
+from cases.handling.follow_up import record_follow_up
+from cases.handling.ratings import rate_reply
+from cases.models import Case, CaseEvent, CaseMessage
 from cases.staging import find_staged, record_staged_now
+from cases.triage.access import case_is_sealed
 
 # Compared against when the reference is unknown, so both failures cost the same work.
 _DUMMY_HASH = hash_code("0000-0000-0000-0000-0000")
@@ -39,7 +40,7 @@ def normalise_reference(reference: str) -> str:
 
 def is_sealed(case: Case) -> bool:
     """Whether the routing of ``case`` must stay hidden (an accusation or a confidential case)."""
-    return bool(case.confidential) or case.kind == "accusation"
+    return case_is_sealed(case)
 
 
 def track_rules() -> GuessRules:
@@ -182,8 +183,14 @@ def status_label(case: Case) -> str:
 
 
 def official_replies(case: Case) -> list[CaseMessage]:
-    """Our answers to the sender: outbound messages that are not automatic acknowledgements."""
-    return [m for m in case.messages if m.direction == "outbound" and not is_acknowledgement(m.subject)]
+    """The committee's answers to the sender: replies only, never a receipt or a notice."""
+    return [m for m in case.messages if m.direction == "outbound" and m.purpose == "reply"]
+
+
+def notices(case: Case) -> list[CaseMessage]:
+    """What we told the sender along the way (receipt, acceptance, extension, review…)."""
+    return [m for m in case.messages
+            if m.direction == "outbound" and m.purpose in ("notice", "acknowledgement")]
 
 
 def sender_messages(case: Case) -> list[CaseMessage]:
@@ -200,56 +207,20 @@ def due_date(case: Case) -> date | None:
     return None
 
 
-def _closed_at(case: Case) -> datetime | None:
-    if case.closed_at is not None:
-        return case.closed_at
-    closings = [e.at for e in case.events if e.to_status == states.CLOSED]
-    return closings[-1] if closings else None
+def add_information(case: Case, text: str, *, now: datetime) -> str:
+    """Add the sender's text to their case, as an e-mail reply would be. Flushes.
 
-
-def add_information(case: Case, text: str, *, now: datetime) -> bool:
-    """Add the sender's text as an inbound message; reopen a recently closed case. Flushes.
-
-    Returns True when the case was reopened (moved to review through the transition table).
+    Returns what it did (cases.domain.satisfaction): record, request_review, request_re_review or
+    final (re-reviewed: recorded, nothing reopened, the person told why).
     """
     message = CaseMessage(case=case, direction="inbound", subject=_("Information added by the sender"),
                           body_text=text, sender="web", created_at=now)
     db.session.add(message)
+    outcome = record_follow_up(case, message, now=now, event="information_added", actor_label="public")
     db.session.flush()
-    record_event(case, "information_added", at=now, actor_label="public", detail={"message": message.id})
-    reopened = False
-    closed_at = _closed_at(case)
-    window = timedelta(days=int(current_app.config["FOLLOW_UP_REOPEN_DAYS"]))
-    if case.status == states.CLOSED and closed_at is not None and now - closed_at < window:
-        move = states.transition(case.status, "request_review")
-        case.status = move.to_status
-        record_event(case, move.action, at=now, actor_label="public", from_status=move.from_status,
-                     to_status=move.to_status, reason="the sender added information after closing")
-        reopened = True
-    case.updated_at = now
-    db.session.flush()
-    return reopened
+    return outcome
 
 
-def can_rate(case: Case) -> bool:
-    """Whether the sender may rate now: the case is replied or closed and the latest reply is unrated."""
-    if case.status not in (states.REPLIED, states.CLOSED):
-        return False
-    replies = official_replies(case)
-    since = replies[-1].created_at if replies else None
-    rated_after = db.session.scalar(
-        select(CaseRating.id).where(CaseRating.case_id == case.id,
-                                    *([CaseRating.created_at >= since] if since else [])).limit(1)
-    )
-    return rated_after is None
-
-
-def rate(case: Case, level: int, comment: str, *, now: datetime) -> CaseRating:
-    """Keep the sender's rating raw (5 非常满意 … 1 非常不满意) and log it. Flushes."""
-    if not 1 <= level <= 5:
-        raise ValueError("a rating level is 1 to 5")
-    rating = CaseRating(case_id=case.id, level=level, comment=comment, created_at=now)
-    db.session.add(rating)
-    record_event(case, "rated", at=now, actor_label="public", detail={"level": level})
-    db.session.flush()
-    return rating
+def rate(case: Case, level: int, comment: str, *, now: datetime) -> str:
+    """The sender rates the reply (5 非常满意 … 1 非常不满意): it closes the case or opens a review."""
+    return rate_reply(case, level, comment, now=now)

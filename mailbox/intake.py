@@ -11,11 +11,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from cases.domain.states import CLOSED, IllegalTransition, transition
-from cases.events import record_event
 from cases.extensions import db
+from cases.handling.follow_up import record_follow_up
 from cases.intake import IncomingFile, NewCase, record_case
 from cases.models import Attachment, Case, CaseMessage, MailboxLedger, RawEmail
+from cases.triage.workflow import note_event
 
 from .parsing import ParsedAttachment, ParsedMessage
 from .prepare import parse_clean
@@ -169,8 +169,8 @@ def route(parsed: ParsedMessage, fetched: Fetched, policy: Policy, now: datetime
         screen_later=True)
     first = recorded.case.messages[0]
     if fetched.headers_only:
-        record_event(recorded.case, "email_too_large", at=now, actor_label="mailbox",
-                     detail={"size": fetched.size, "limit": policy.max_bytes})
+        note_event(recorded.case, "email_too_large", actor=None, now=now, actor_label="mailbox",
+                   flush=False, detail={"size": fetched.size, "limit": policy.max_bytes})
         tell_too_large(recorded.case, recorded.tracking_code, parsed, size=fetched.size,
                        limit=policy.max_bytes, per_day=policy.ack_per_day, now=now)
         return Routed("too_large", recorded.case, first)
@@ -211,19 +211,8 @@ def _add_reply(case: Case, parsed: ParsedMessage, now: datetime) -> CaseMessage:
         message.attachments.append(Attachment(filename=item.filename, content_type=item.content_type,
                                               size=item.size, sha256=item.sha256, data=item.data))
     db.session.add(message)
-    detail = {"message_id": parsed.message_id}
-    if case.status == CLOSED:
-        try:
-            step = transition(case.status, "reopen")
-        except IllegalTransition:
-            # The workflow decides what a late reply starts (review, re-review): staff see the event.
-            record_event(case, "email_after_close", at=now, actor_label="mailbox", detail=detail)
-        else:
-            case.status = step.to_status
-            case.closed_at = None
-            record_event(case, "reopen", at=now, actor_label="mailbox", from_status=step.from_status,
-                         to_status=step.to_status, reason="reply by e-mail", detail=detail)
-    record_event(case, "email_received", at=now, actor_label="mailbox", detail=detail)
+    # The same rule as a follow-up on the tracking page (cases.handling.follow_up).
+    record_follow_up(case, message, now=now, event="email_received", actor_label="mailbox")
     case.updated_at = now
     return message
 
@@ -252,6 +241,7 @@ def _bounce(parsed: ParsedMessage, now: datetime) -> Case | None:
     case.email_undeliverable = True
     if message is not None:
         message.delivery_status = "bounced"
-    record_event(case, "email_bounced", at=now, actor_label="mailbox", reason=parsed.auto_reason or "",
-                 detail={"recipients": parsed.bounced_recipients, "message_id": parsed.bounced_message_id})
+    note_event(case, "email_bounced", actor=None, now=now, actor_label="mailbox", flush=False,
+               reason=parsed.auto_reason or "",
+               detail={"recipients": parsed.bounced_recipients, "message_id": parsed.bounced_message_id})
     return case

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from cases.events import record_event
 from cases.extensions import db
 from cases.intake import IncomingFile, NewCase, record_case
 from cases.models import MailboxLedger, QuarantinedEmail, StaffUser
+from cases.triage.workflow import note_event
 
 from .intake import Fetched, Policy, link, message_text, route
 from .parsing import parse_message
@@ -73,8 +73,8 @@ def convert(entry: QuarantinedEmail, actor: StaffUser, now: datetime) -> int:
         submitter_name=name, submitter_email=sender, sender=sender, message_id=raw_email.message_id,
         files=(IncomingFile("original.eml", "message/rfc822", raw),)), now=now, actor=actor)
     recorded.case.messages[0].raw_email_id = raw_email.id
-    record_event(recorded.case, "created_from_quarantine", at=now, actor=actor,
-                 detail={"quarantine_id": entry.id, "error": entry.error[:500]})
+    note_event(recorded.case, "created_from_quarantine", now=now, actor=actor, flush=False,
+               detail={"quarantine_id": entry.id, "error": entry.error[:500]})
     _settle(entry, "new_case", recorded.case.id, "converted", now)
     db.session.flush()
     return recorded.case.id

@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from cases.domain.tracking import CODE_MASK
-from cases.events import record_event
 from cases.extensions import db
 from cases.mailer import ACKNOWLEDGEMENT_MARKER, queue_outbound_message
 from cases.models import Case, CaseMessage
 from cases.transaction_info import transaction_key
+from cases.triage.workflow import note_event
 
 from .parsing import ParsedMessage
 
@@ -94,14 +94,16 @@ def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: d
     counts = db.session.info.get(_COUNTS)
     if counts is not None and case.submitter_email in counts:
         counts[case.submitter_email] += 1
-    return queue_outbound_message(case, subject, body, now=now, in_reply_to=in_reply_to, secret=code or None)
+    return queue_outbound_message(case, subject, body, now=now, in_reply_to=in_reply_to, secret=code or None,
+                                  purpose="acknowledgement")
 
 
 def acknowledge(case: Case, code: str, parsed: ParsedMessage, *, per_day: int, now: datetime) -> bool:
     """Queue the acknowledgement of a new case, unless it must not be answered. Flushes."""
     reason = _why_not(case, parsed, per_day, now)
     if reason:
-        record_event(case, "acknowledgement_skipped", at=now, actor_label="mailbox", reason=reason)
+        note_event(case, "acknowledgement_skipped", actor=None, now=now, actor_label="mailbox",
+                   reason=reason, flush=False)
         return False
     with in_language(case.language or "zh_Hans"):
         subject = _("We have received your message: %(subject)s", subject=parsed.subject or "-")
@@ -114,7 +116,8 @@ def tell_too_large(case: Case, code: str, parsed: ParsedMessage, *, size: int, l
     """Queue the notice that a message was too large to keep, unless it must not be answered."""
     reason = _why_not(case, parsed, per_day, now)
     if reason:
-        record_event(case, "acknowledgement_skipped", at=now, actor_label="mailbox", reason=reason)
+        note_event(case, "acknowledgement_skipped", actor=None, now=now, actor_label="mailbox",
+                   reason=reason, flush=False)
         return False
     with in_language(case.language or "zh_Hans"):
         subject = _("Your message was too large: %(subject)s", subject=parsed.subject or "-")

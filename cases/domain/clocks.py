@@ -23,6 +23,7 @@ class Clocks:
     review_days: int = 30  # 复查 and 复核
     discipline_notice_days: int = 15  # tell a named reporter whether the accusation was accepted
     discipline_report_days: int = 15  # report back to the reporter after closing
+    rating_wait_days: int = 15  # a replied case nobody rates closes by itself after this
 
 
 class ClockError(ValueError):
@@ -43,6 +44,25 @@ def reply_due(calendar: WorkingCalendar, accepted: date, clocks: Clocks) -> DueD
 def report_back_due(calendar: WorkingCalendar, closed: date, clocks: Clocks) -> DueDate:
     """When the discipline group must report back to a named reporter after closing."""
     return calendar.add_working_days(closed, clocks.discipline_report_days)
+
+
+def review_due(calendar: WorkingCalendar, opened: date, clocks: Clocks) -> DueDate:
+    """When the reply of a review (复查) or re-review (复核) is due, counted from its opening."""
+    return calendar.add_working_days(opened, clocks.review_days)
+
+
+def rating_due(calendar: WorkingCalendar, replied: date, clocks: Clocks) -> DueDate:
+    """The day after which a replied case nobody has rated closes by itself."""
+    return calendar.add_working_days(replied, clocks.rating_wait_days)
+
+
+def working_days_left(calendar: WorkingCalendar, due: date | None, today: date) -> int | None:
+    """Working days from ``today`` to ``due`` (negative once overdue), or None without a due date."""
+    if due is None:
+        return None
+    if today <= due:
+        return calendar.working_days_between(today, due)
+    return -calendar.working_days_between(due, today)
 
 
 def extended_due(

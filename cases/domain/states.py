@@ -17,25 +17,31 @@ ACCEPTED = "accepted"
 NOT_ACCEPTED = "not_accepted"
 DUPLICATE = "duplicate"
 OUT_OF_SCOPE = "out_of_scope"
-ASSIGNED = "assigned"
-ANSWERED = "answered"
-APPROVED = "approved"
-REPLIED = "replied"
+ASSIGNED = "assigned"  # with a department: a handler takes it and drafts the reply
+ANSWERED = "answered"  # the draft waits for the department head's approval
+OFFICE_REVIEW = "office_review"  # approved by the head, waits for the party office's approval
+APPROVED = "approved"  # may be sent
+REPLIED = "replied"  # sent; waits for the person's rating
 CLOSED = "closed"
 REVIEW = "review"  # 复查: the person was not satisfied (30 days)
 RE_REVIEW = "re_review"  # 复核: at most once, after a review; then the same facts are not accepted again
 
 STATUSES: tuple[str, ...] = (
     RECEIVED, ACCEPTED, NOT_ACCEPTED, DUPLICATE, OUT_OF_SCOPE,
-    ASSIGNED, ANSWERED, APPROVED, REPLIED, CLOSED, REVIEW, RE_REVIEW,
+    ASSIGNED, ANSWERED, OFFICE_REVIEW, APPROVED, REPLIED, CLOSED, REVIEW, RE_REVIEW,
 )
 
 # Statuses in which a case still waits for the acceptance decision or for the reply.
-OPEN_STATUSES = frozenset({RECEIVED, ACCEPTED, ASSIGNED, ANSWERED, APPROVED, REVIEW, RE_REVIEW})
+OPEN_STATUSES = frozenset({RECEIVED, ACCEPTED, ASSIGNED, ANSWERED, OFFICE_REVIEW, APPROVED, REVIEW,
+                           RE_REVIEW})
 # Statuses where nothing more is due (a merged duplicate is counted once, on its target).
 FINAL_STATUSES = frozenset({NOT_ACCEPTED, DUPLICATE, OUT_OF_SCOPE, CLOSED})
 # Statuses in which a department holds the case (and may ask for an extension).
-WITH_DEPARTMENT = frozenset({ASSIGNED, ANSWERED})
+WITH_DEPARTMENT = frozenset({ASSIGNED, ANSWERED, OFFICE_REVIEW})
+# Statuses in which the reply (or the review's reply) is owed: the reply clock runs.
+REPLY_PENDING = frozenset({ACCEPTED, ASSIGNED, ANSWERED, OFFICE_REVIEW, APPROVED, REVIEW, RE_REVIEW})
+# Statuses in which the draft waits for an approval.
+AWAITING_APPROVAL = frozenset({ANSWERED, OFFICE_REVIEW})
 
 # (from, action) → to. Every status change in the system goes through this table.
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -47,16 +53,22 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (ACCEPTED, "merge"): DUPLICATE,
     (ASSIGNED, "reassign"): ASSIGNED,  # override of the routing rule, with a reason
     (ASSIGNED, "return"): RECEIVED,  # wrong department, within the return window: back to triage
-    (ASSIGNED, "draft_reply"): ANSWERED,
-    (ANSWERED, "approve"): APPROVED,
+    (ASSIGNED, "draft_reply"): ANSWERED,  # the handler submits the draft for approval
+    (ASSIGNED, "conclude"): CLOSED,  # discipline track: the inspector closes the accusation
+    (ANSWERED, "approve"): APPROVED,  # the head approves, and no party-office approval is needed
+    (ANSWERED, "endorse"): OFFICE_REVIEW,  # the head approves; the party office must approve too
     (ANSWERED, "send_back"): ASSIGNED,
+    (OFFICE_REVIEW, "approve"): APPROVED,
+    (OFFICE_REVIEW, "send_back"): ASSIGNED,
+    (APPROVED, "send_back"): ASSIGNED,  # withdrawn before it went out
     (APPROVED, "send_reply"): REPLIED,
     (REPLIED, "close"): CLOSED,
     (REPLIED, "request_review"): REVIEW,
+    (REPLIED, "request_re_review"): RE_REVIEW,
     (CLOSED, "request_review"): REVIEW,
+    (CLOSED, "request_re_review"): RE_REVIEW,
     (REVIEW, "assign"): ASSIGNED,
     (REVIEW, "close"): CLOSED,
-    (CLOSED, "request_re_review"): RE_REVIEW,
     (RE_REVIEW, "assign"): ASSIGNED,
     (RE_REVIEW, "close"): CLOSED,
     (NOT_ACCEPTED, "reopen"): RECEIVED,

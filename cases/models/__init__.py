@@ -2,6 +2,7 @@
 
 from cases.models.case import Attachment, Case, CaseEvent, CaseMessage, ReferenceCounter
 from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Task
+from cases.models.handling import DisciplineMeasure, DraftFile, ReplyDraft
 from cases.models.learning import ClassifierModel, ConfirmedLink
 from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmail, RawEmail
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
@@ -25,11 +26,14 @@ __all__ = [
     "QuarantinedEmail",
     "RawEmail",
     "Department",
+    "DisciplineMeasure",
+    "DraftFile",
     "Measure",
     "OutboxItem",
     "Problem",
     "RectificationPlan",
     "ReferenceCounter",
+    "ReplyDraft",
     "RoutingRule",
     "StaffRole",
     "StagedCase",

@@ -100,8 +100,16 @@ class Case(db.Model):
     screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Handling (cases.handling): the handler who took it; 0 the reply, 1 复查, 2 复核; when the
+    # case closes by itself if the person gives no rating; the discipline track's report back.
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    review_round: Mapped[int] = mapped_column(Integer, default=0)
+    rating_due: Mapped[date | None] = mapped_column(Date, index=True)
+    report_back_due: Mapped[date | None] = mapped_column(Date)
+    reported_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     department: Mapped[Department | None] = relationship()
+    handler: Mapped[StaffUser | None] = relationship(foreign_keys=[handler_id])
     problems: Mapped[list[Problem]] = relationship(secondary=case_problem, order_by="Problem.code")
     tasks: Mapped[list[Task]] = relationship(secondary=case_task, order_by="Task.id")
     messages: Mapped[list[CaseMessage]] = relationship(
@@ -137,6 +145,13 @@ class CaseMessage(db.Model):
     # A secret the e-mail must carry but the stored copy must not (the tracking code): encrypted
     # (cases.secret_box), put in place of its mask when the mail is sent, erased once it is.
     sealed_secret: Mapped[str | None] = mapped_column(Text)
+    # Outbound only: reply (the committee's answer), notice (acceptance, extension…),
+    # acknowledgement (automatic receipt) or report_back (discipline track). Only a reply is shown
+    # to the person as the committee's answer.
+    purpose: Mapped[str | None] = mapped_column(String(20))
+    # How a reply reached the person: email, portal (the tracking page), post, phone or meeting.
+    delivery_method: Mapped[str | None] = mapped_column(String(20))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("reply_draft.id"))
 
     case: Mapped[Case] = relationship(back_populates="messages")
     author: Mapped[StaffUser | None] = relationship()

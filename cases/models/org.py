@@ -33,6 +33,9 @@ class Department(db.Model):
     # party_office, discipline or division: the first two have special powers over cases.
     kind: Mapped[str] = mapped_column(String(20), default="division")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Whether its replies also need the party office's approval after the head's (the default:
+    # the party office reviews what goes out). Kinds listed in OFFICE_APPROVAL_KINDS always do.
+    office_approval: Mapped[bool] = mapped_column(Boolean, default=True)
 
     members: Mapped[list[StaffUser]] = relationship(
         secondary=user_department, back_populates="departments"

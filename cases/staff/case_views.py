@@ -17,6 +17,7 @@ from cases.outbox import commit_and_dispatch
 from cases.secret_box import unseal
 from cases.staff import staff_bp
 from cases.staff.labels import channel_label, kind_label, status_label
+from cases.staff.panels import panels_for
 from cases.triage import access
 from cases.triage.calendar import local_date
 from cases.triage.inbox import InboxFilters, count_badges, inbox_page
@@ -147,6 +148,7 @@ def case_page(reference: str) -> str:
         is_overdue=clock_rules.is_overdue,
         today=local_date(now),
         new_code=pop_new_case_code(case.reference),
+        panels=panels_for(user, case, now),
         **_template_helpers(),
     )
 

@@ -25,11 +25,13 @@ STATUS_LABELS = {
     states.DUPLICATE: _("Duplicate"),
     states.OUT_OF_SCOPE: _("Referred elsewhere"),
     states.ASSIGNED: _("Assigned to a department"),
-    states.ANSWERED: _("Reply drafted"),
+    states.ANSWERED: _("Reply waits for the head's approval"),
+    states.OFFICE_REVIEW: _("Reply waits for the party office's approval"),
     states.APPROVED: _("Reply approved"),
-    states.REPLIED: _("Replied"),
+    states.REPLIED: _("Replied, waiting for the rating"),
     states.CLOSED: _("Closed"),
     states.REVIEW: _("Under review"),
+    states.RE_REVIEW: _("Under re-review"),
 }
 
 
@@ -41,8 +43,6 @@ def role_label(role: str) -> str:
 def status_label(status: str) -> str:
     """The translated label of a case status code (the code itself when unknown)."""
     return str(STATUS_LABELS.get(status, status))
-
-STATUS_LABELS[states.RE_REVIEW] = _("Under re-review")
 
 KIND_LABELS = {
     "suggestion": _("Suggestion (建议意见)"),

@@ -35,6 +35,7 @@ def configured_clocks() -> Clocks:
         review_days=int(config["CLOCK_REVIEW_DAYS"]),
         discipline_notice_days=int(config["CLOCK_DISCIPLINE_NOTICE_DAYS"]),
         discipline_report_days=int(config["CLOCK_DISCIPLINE_REPORT_DAYS"]),
+        rating_wait_days=int(config["CLOCK_RATING_WAIT_DAYS"]),
     )
 
 

@@ -6,12 +6,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from cases.domain import clocks as clock_rules
 from cases.domain.states import ACCUSATION, FINAL_STATUSES, KINDS, OUT_OF_SCOPE
 from cases.extensions import db
 from cases.models import Case, CaseMessage, CaseNamedParty, Department, StaffUser
 from cases.triage.access import case_is_sealed
-from cases.triage.calendar import configured_clocks, current_calendar, local_date
 from cases.triage.notify import in_person_language, tell_person
 from cases.triage.routing import assign, discipline_department, routed_department
 from cases.triage.screening import set_acceptance_due
@@ -38,10 +36,7 @@ def accept(
         set_kind(case, kind, actor=actor, now=now, reason=reason or "set on acceptance")
     if case.kind is None:
         raise TriageError(_("Choose the kind of the case before accepting it."))
-    change_status(case, "accept", actor=actor, now=now, reason=reason)
-    case.accepted_at = now
-    due = clock_rules.reply_due(current_calendar(), local_date(now), configured_clocks())
-    case.reply_due, case.due_estimated = due.due, case.due_estimated or due.estimated
+    change_status(case, "accept", actor=actor, now=now, reason=reason)  # starts the reply clock
     chosen, because = routed_department(case)
     if department is not None and department.id != chosen.id:
         _require(reason, _("Give the reason for choosing another department than the rule."))
@@ -67,7 +62,6 @@ def not_accept(case: Case, *, actor: StaffUser, now: datetime, reason: str) -> s
     """Refuse a case with the reason, told to the person; return how they were told."""
     reason = _require(reason, _("Give the reason the case is not accepted: the person is told."))
     change_status(case, "not_accept", actor=actor, now=now, reason=reason)
-    case.closed_at = now
     told = tell_person(
         case,
         in_person_language(case, "Your opinion was not accepted"),
@@ -95,7 +89,7 @@ def refer_out(case: Case, *, actor: StaffUser, now: datetime, referred_to: str, 
         reason=reason or referred_to,
         detail={"referred_to": referred_to},
     )
-    case.kind, case.referred_to, case.closed_at = OUT_OF_SCOPE, referred_to, now
+    case.kind, case.referred_to = OUT_OF_SCOPE, referred_to
     told = tell_person(
         case,
         in_person_language(case, "Your opinion has been referred"),
@@ -141,7 +135,6 @@ def merge(case: Case, target: Case, *, actor: StaffUser, now: datetime, reason: 
         detail={"into": target.reference, "target_closed": closed_target},
     )
     case.duplicate_of_id = target.id
-    case.closed_at = now
     if closed_target:
         # A repeat of a closed case is linked to it and the closed case stays closed.
         note_event(

@@ -6,11 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from cases.domain.states import transition
-from cases.events import record_event
 from cases.extensions import db
 from cases.models import Case, CaseMessage, Department, StaffUser
 from cases.models.types import utcnow
+from cases.triage.workflow import change_status
 
 
 def staff_user() -> StaffUser:
@@ -35,10 +34,7 @@ def department() -> Department:
 
 def move(case: Case, action: str, *, at: datetime | None = None, reason: str = "") -> None:
     """Apply one transition of the table, with its audit event, as a staff user."""
-    step = transition(case.status, action)
-    case.status = step.to_status
-    record_event(case, action, at=at or utcnow(), actor=staff_user(), from_status=step.from_status,
-                 to_status=step.to_status, reason=reason)
+    change_status(case, action, actor=staff_user(), now=at or utcnow(), reason=reason)
 
 
 def reply(case: Case, text: str, *, at: datetime | None = None) -> None:
@@ -55,6 +51,5 @@ def reply(case: Case, text: str, *, at: datetime | None = None) -> None:
     move(case, "approve", at=at)
     db.session.add(CaseMessage(case=case, direction="outbound", subject=f"[{case.reference}] 答复",
                                body_text="经核实，空置率数据将按季度公开。", author=staff_user(),
-                               sender="hqcbd@example.test", created_at=at))
+                               sender="hqcbd@example.test", created_at=at, purpose="reply"))
     move(case, "send_reply", at=at)
-    case.replied_at = at

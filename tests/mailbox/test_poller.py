@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from cases.domain.states import CLOSED
 from cases.domain.tracking import hash_code
 from cases.extensions import db
 from cases.models import Case, CaseEvent, CaseMessage, MailboxLedger, RawEmail
+from cases.models.types import utcnow
 from mailbox.intake import message_text
 from mailbox.parsing import parse_message
 from mailbox.poller import Poller, Summary
@@ -137,15 +139,16 @@ def test_threading_rules(mailbox_app, dovecot):
     db.session.refresh(case)
     inbound = [m.body_text for m in case.messages if m.direction == "inbound"]
     assert inbound == ["建议增加公共停车位。", "补充一", "补充二", "补充三"]
-    # A reply to a closed case is recorded on it and the case is reopened (or flagged for staff).
-    case.status = CLOSED
+    # A reply to a recently closed case is recorded on it and opens its review, as on the web.
+    case.status, case.closed_at = CLOSED, utcnow() - timedelta(days=1)
     db.session.commit()
     dovecot.deliver([message(subject=f"Re: [{case.reference}]", body="还没解决", message_id="g@example.cn")])
     assert poll().threaded == 1
     db.session.refresh(case)
     actions = [event.action for event in case.events]
-    assert "reopen" in actions or "email_after_close" in actions
-    assert case.messages[-1].body_text == "还没解决"
+    assert "request_review" in actions and case.status == "review" and case.review_round == 1
+    assert [m.body_text for m in case.messages if m.direction == "inbound"][-1] == "还没解决"
+    assert case.messages[-1].purpose == "notice"  # the person is told a review has started
 
 
 def test_same_message_id_with_other_content_is_a_new_message(mailbox_app, dovecot):

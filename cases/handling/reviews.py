@@ -1,0 +1,38 @@
+"""Review (复查) and re-review (复核): the case goes back to the department that answered it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cases.domain.satisfaction import REQUEST_RE_REVIEW
+from cases.models import Case, StaffUser
+from cases.triage.notify import N_, in_person_language, tell_person
+from cases.triage.routing import assign
+from cases.triage.workflow import change_status, note_event
+
+
+def open_review(case: Case, action: str, *, now: datetime, reason: str, actor: StaffUser | None = None,
+                actor_label: str = "public") -> None:
+    """Open the next review round (``action``: request_review or request_re_review). Flushes.
+
+    The review clock starts (CLOCK_REVIEW_DAYS), the case goes back to its department (the same
+    handler keeps it unless the department gives it to a colleague) and the person is told.
+    """
+    change_status(case, action, actor=actor, actor_label=actor_label, now=now, reason=reason)
+    due = case.reply_due
+    if case.department is not None:
+        assign(case, case.department, actor=actor, now=now, reason=reason)
+    if action == REQUEST_RE_REVIEW:
+        what = N_("Your case is being re-reviewed")
+        body = N_("Your case %(reference)s is being re-reviewed (复核), as you asked. You will receive "
+                  "the answer by %(due)s. The answer of the re-review is final.")
+    else:
+        what = N_("Your case is being reviewed")
+        body = N_("Your case %(reference)s is being reviewed (复查), as you asked. You will receive the "
+                  "answer of the review by %(due)s.")
+    told = tell_person(
+        case, in_person_language(case, what),
+        in_person_language(case, body, reference=case.reference, due=due.isoformat() if due else ""),
+        now=now, actor=actor,
+    )
+    note_event(case, "person_told", actor=actor, now=now, detail={"told": told, "about": action})
