@@ -7,57 +7,20 @@ test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from cases.extensions import db
 from cases.models import Attachment, Case, CaseMessage, CaseRating
 from tests.conftest import PROJECT_ROOT
 from tests.feedback.workflow import reply
-from tests.support import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture
-def live_server(app, catalogue) -> Iterator[str]:
-    """The application served by a real HTTP server on a free loopback port."""
-    server = make_server("127.0.0.1", services.free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(10)
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium (never a downloaded browser); missing it fails under CI=true."""
-    if not os.access(CHROMIUM, os.X_OK):
-        services.unavailable(f"{CHROMIUM} not found (apt-get install chromium fonts-wqy-microhei)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def _shot(page, name: str, width: str) -> None:
