@@ -40,7 +40,10 @@ def production_like(app: Flask, migrated: str, redis_server: StoppableRedis) -> 
     application = create_app(config)
     application.test_client_class = FreshContextClient
     yield application
-    from cases.extensions import limiter
+    from cases.extensions import db, limiter
+
+    with application.app_context():
+        db.engine.dispose()  # this app's own pool: no connection may be left for the collector
 
     # The extension object is shared by every app of the test process: the next test's app must
     # not start out believing its storage is down.
