@@ -10,7 +10,7 @@ from cases.domain.states import ACCUSATION, FINAL_STATUSES, KINDS, OUT_OF_SCOPE
 from cases.extensions import db
 from cases.models import Case, CaseMessage, CaseNamedParty, Department, StaffUser
 from cases.triage.access import case_is_sealed
-from cases.triage.notify import in_person_language, tell_person
+from cases.triage.notify import N_, in_person_language, tell_person
 from cases.triage.routing import assign, discipline_department, routed_department
 from cases.triage.screening import set_acceptance_due
 from cases.triage.workflow import TriageError, change_status, note_event
@@ -46,10 +46,10 @@ def accept(
         # Discipline track: a named reporter is told whether the accusation was accepted.
         told = tell_person(
             case,
-            in_person_language(case, "Your report has been accepted"),
+            in_person_language(case, N_("Your report has been accepted")),
             in_person_language(
                 case,
-                "Your report %(reference)s has been accepted and will be handled according to the rules.",
+                N_("Your report %(reference)s has been accepted and will be handled according to the rules."),
                 reference=case.reference,
             ),
             now=now,
@@ -64,10 +64,10 @@ def not_accept(case: Case, *, actor: StaffUser, now: datetime, reason: str) -> s
     change_status(case, "not_accept", actor=actor, now=now, reason=reason)
     told = tell_person(
         case,
-        in_person_language(case, "Your opinion was not accepted"),
+        in_person_language(case, N_("Your opinion was not accepted")),
         in_person_language(
             case,
-            "Your opinion %(reference)s was not accepted. The reason: %(reason)s",
+            N_("Your opinion %(reference)s was not accepted. The reason: %(reason)s"),
             reference=case.reference,
             reason=reason,
         ),
@@ -92,11 +92,11 @@ def refer_out(case: Case, *, actor: StaffUser, now: datetime, referred_to: str, 
     case.kind, case.referred_to = OUT_OF_SCOPE, referred_to
     told = tell_person(
         case,
-        in_person_language(case, "Your opinion has been referred"),
+        in_person_language(case, N_("Your opinion has been referred")),
         in_person_language(
             case,
-            "Your opinion %(reference)s is not about the rectification of the "
-            "committee. It has been referred to: %(where)s",
+            N_("Your opinion %(reference)s is not about the rectification of the "
+               "committee. It has been referred to: %(where)s"),
             reference=case.reference,
             where=referred_to,
         ),
@@ -142,8 +142,8 @@ def merge(case: Case, target: Case, *, actor: StaffUser, now: datetime, reason: 
         )
         body = in_person_language(
             case,
-            "Your opinion %(reference)s concerns the same matter as case %(target)s, which has "
-            "already been answered. It has been linked to that case.",
+            N_("Your opinion %(reference)s concerns the same matter as case %(target)s, which has "
+               "already been answered. It has been linked to that case."),
             reference=case.reference,
             target=target.reference,
         )
@@ -163,13 +163,13 @@ def merge(case: Case, target: Case, *, actor: StaffUser, now: datetime, reason: 
         )
         body = in_person_language(
             case,
-            "Your opinion %(reference)s concerns the same matter as case %(target)s. It has been "
-            "merged into that case and is handled with it.",
+            N_("Your opinion %(reference)s concerns the same matter as case %(target)s. It has been "
+               "merged into that case and is handled with it."),
             reference=case.reference,
             target=target.reference,
         )
     told = tell_person(
-        case, in_person_language(case, "Your opinion has been merged"), body, now=now, actor=actor
+        case, in_person_language(case, N_("Your opinion has been merged")), body, now=now, actor=actor
     )
     note_event(case, "person_told", actor=actor, now=now, detail={"told": told})
     return target
