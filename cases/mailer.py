@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import datetime
 
 from flask import current_app
@@ -13,8 +14,10 @@ from cases.domain.tracking import CODE_MASK
 from cases.extensions import db, mail
 from cases.jobs import job
 from cases.models import Case, CaseMessage, StaffUser
+from cases.models.types import utcnow
 from cases.outbox import add_job
 from cases.secret_box import seal, unseal
+from cases.triage.workflow import note_event
 
 LOOP_HEADER = "X-HQCBD-Loop"
 # Automatic answers (acknowledgements, receipts) start their subject with this marker; every
@@ -24,6 +27,9 @@ ACKNOWLEDGEMENT_MARKER = "【回执】"
 # What an outbound message is (CaseMessage.purpose): the committee's answer, a notice of a step
 # (acceptance, extension, review…), an automatic receipt, or the discipline group's report back.
 PURPOSES = ("reply", "notice", "acknowledgement", "report_back")
+# Delivery states of an outbound e-mail that mean it has not reached the person (shown to staff
+# as "not delivered"): tried and waiting for the next try, given up, or returned by a bounce.
+NOT_DELIVERED = ("retrying", "failed", "bounced")
 
 
 def is_acknowledgement(subject: str | None) -> bool:
@@ -90,7 +96,36 @@ def _our_message_id(_mapper: object, _connection: object, target: CaseMessage) -
                                             sender_domain())
 
 
-@job("send_case_message")
+def delivery_error_code(error: BaseException) -> str:
+    """What went wrong with a send, as a code staff pages name in plain words (cases.staff.labels)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "address_refused"
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError):
+        return "sender_refused"
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return "server_unreachable"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return "message_refused"
+    if isinstance(error, OSError):  # refused connection, timeout, unknown host
+        return "server_unreachable"
+    return "other"
+
+
+def _not_delivered(error: BaseException, *, attempts: int, final: bool, message_id: int) -> None:
+    """A try to send failed: show it on the message (retrying, or failed once no try is left)."""
+    message = db.session.get(CaseMessage, message_id)
+    if message is None or message.delivery_status == "sent":
+        return
+    message.delivery_status = "failed" if final else "retrying"
+    message.delivery_error = delivery_error_code(error)
+    message.delivery_attempts = attempts
+    if final:
+        note_event(message.case, "email_not_delivered", actor=None, now=utcnow(),
+                   reason=message.delivery_error,
+                   detail={"message_id": message.id, "purpose": message.purpose, "attempts": attempts})
+
+
+@job("send_case_message", on_failure=_not_delivered)
 def send_case_message(message_id: int) -> str:
     """Send one outbound case message (idempotent: a sent message is not sent again)."""
     message = db.session.get(CaseMessage, message_id)
@@ -116,6 +151,7 @@ def send_case_message(message_id: int) -> str:
     mail.send(email)
     # Sent: the code is in the person's mailbox and nowhere else, not even encrypted.
     message.delivery_status, message.sealed_secret = "sent", None
+    message.delivery_attempts, message.delivery_error = (message.delivery_attempts or 0) + 1, None
     return "sent"
 
 
@@ -126,8 +162,11 @@ def _headers(message: CaseMessage) -> dict[str, str]:
         # and approved is not one.
         headers["Auto-Submitted"] = "auto-replied"
     if message.in_reply_to:
-        chain = (message.references or message.in_reply_to).split()
         headers["In-Reply-To"] = f"<{message.in_reply_to}>"
+    # Without a message of the person's to answer (a web opinion), our own earlier mail still
+    # makes a thread of it in their mail client.
+    chain = (message.references or message.in_reply_to or "").split()
+    if chain:
         headers["References"] = " ".join(f"<{ref}>" for ref in chain)
     return headers
 

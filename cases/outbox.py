@@ -16,7 +16,7 @@ from sqlalchemy import event, or_, update
 from sqlalchemy.orm import Session
 
 from cases.extensions import db
-from cases.jobs import JOBS
+from cases.jobs import FAILURE_HOOKS, JOBS
 from cases.models import OutboxItem
 from cases.models.types import utcnow
 from cases.transaction_info import transaction_key
@@ -164,6 +164,11 @@ def _enqueue(item_ids: list[int]) -> bool:
     return True
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before the next try after ``attempts`` failed ones (RETRY_INTERVALS)."""
+    return timedelta(seconds=RETRY_INTERVALS[min(max(attempts, 1), len(RETRY_INTERVALS)) - 1])
+
+
 def run_item(item_id: int) -> Any:
     """Run one outbox job (idempotent: a job already done is not run again). Commits; re-raises."""
     item = db.session.get(OutboxItem, item_id, with_for_update=True)
@@ -175,15 +180,41 @@ def run_item(item_id: int) -> Any:
         result = function(**item.args)
     except Exception as error:
         db.session.rollback()
-        item = db.session.get(OutboxItem, item_id)
-        assert item is not None
-        item.attempts += 1
-        item.last_error = f"{type(error).__name__}: {error}"[:2000]
-        item.state = "failed" if item.attempts >= MAX_ATTEMPTS else "enqueued"
-        db.session.commit()
+        _record_failure(item_id, error)
         raise
     item.state = "done"
     item.done_at = utcnow()
     item.attempts += 1
     db.session.commit()
     return result
+
+
+def _record_failure(item_id: int, error: Exception) -> None:
+    """Count the failed attempt and let the job show it (its on_failure hook), in one transaction."""
+    item = db.session.get(OutboxItem, item_id)
+    assert item is not None
+    attempts, job, args = item.attempts + 1, item.job, dict(item.args)
+    final = _count_failure(item, attempts, f"{type(error).__name__}: {error}"[:2000])
+    hook = FAILURE_HOOKS.get(job)
+    if hook is not None:
+        try:
+            hook(error, attempts=attempts, final=final, **args)
+        except Exception:  # noqa: BLE001 - the failure itself must still be counted
+            current_app.logger.exception("the failure hook of job %s (outbox %s) failed", job, item_id)
+            db.session.rollback()
+            item = db.session.get(OutboxItem, item_id)
+            assert item is not None
+            _count_failure(item, attempts, f"{type(error).__name__}: {error}"[:2000])
+    db.session.commit()
+
+
+def _count_failure(item: OutboxItem, attempts: int, last_error: str) -> bool:
+    """Record a failed attempt on the row; return whether it was the last one."""
+    item.attempts, item.last_error = attempts, last_error
+    final = attempts >= MAX_ATTEMPTS
+    item.state = "failed" if final else "enqueued"
+    if not final and current_app.config["EMBEDDED_JOBS"]:
+        # No RQ to retry it: the sweep takes a stale row again, so date it to come due after the
+        # backoff (RQ's Retry waits the same intervals in production).
+        item.enqueued_at = utcnow() - STALE_AFTER + retry_delay(attempts)
+    return final

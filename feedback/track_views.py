@@ -6,12 +6,13 @@ the code in a URL or a hidden field.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as BaseResponse
 
+from cases.domain.filenames import content_disposition
 from cases.extensions import db, limiter
 from cases.guess_limits import Standing, wait_message
 from cases.handling.ratings import can_rate
@@ -27,8 +28,10 @@ from feedback.tracking import (
     due_date,
     find_case,
     lookup_standing,
+    notices,
     official_replies,
     rate,
+    reply_attachment,
     sender_messages,
     status_label,
     timeline,
@@ -107,9 +110,27 @@ def _case_page(case: Case, follow_up: FollowUpForm, rating: RatingForm, status: 
                ) -> tuple[str, int, dict[str, str]]:
     return render_template(
         "feedback/case.html", case=case, status_text=status_label(case), timeline=timeline(case),
-        replies=official_replies(case), sent=sender_messages(case), due=due_date(case),
-        follow_up=follow_up, rating=rating, can_rate=can_rate(case), errors=_errors(follow_up, rating),
+        replies=official_replies(case), notices=notices(case), sent=sender_messages(case),
+        due=due_date(case), follow_up=follow_up, rating=rating, can_rate=can_rate(case),
+        errors=_errors(follow_up, rating),
     ), status, NO_STORE
+
+
+@feedback_bp.route("/track/case/files/<int:attachment_id>")
+def reply_file(attachment_id: int) -> BaseResponse:
+    """A file of the committee's reply to the case unlocked in this session, always as a download."""
+    case = _tracked()
+    if case is None:
+        return redirect(url_for("feedback.track"))
+    found = reply_attachment(case, attachment_id)
+    if found is None:
+        abort(404)
+    response = Response(found.data, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers.update(NO_STORE)
+    return response
 
 
 @feedback_bp.route("/track/case")

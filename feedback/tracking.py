@@ -16,20 +16,22 @@ from limits import RateLimitItemPerMinute
 from sqlalchemy import select
 
 from cases.domain import states
+from cases.domain.satisfaction import RE_REVIEW_ROUND, REVIEW_ROUND
 from cases.domain.tracking import hash_code
 from cases.extensions import db
 from cases.guess_limits import GuessRules, Standing, parse_limits, record_failure, record_success, standing
 from cases.handling.follow_up import record_follow_up
-from cases.handling.ratings import rate_reply
-from cases.models import Case, CaseEvent, CaseMessage
+from cases.handling.ratings import can_rate, rate_reply
+from cases.mailer import ACKNOWLEDGEMENT_MARKER
+from cases.models import Attachment, Case, CaseEvent, CaseMessage, ReplyDraft
 from cases.staging import find_staged, record_staged_now
 from cases.triage.access import case_is_sealed
+from cases.triage.calendar import local_date
 
 # Compared against when the reference is unknown, so both failures cost the same work.
 _DUMMY_HASH = hash_code("0000-0000-0000-0000-0000")
 _NOTHING_DUE = frozenset({states.NOT_ACCEPTED, states.DUPLICATE, states.OUT_OF_SCOPE, states.REPLIED,
                           states.CLOSED})
-_REVIEWS = frozenset({states.REVIEW, "re_review"})
 
 
 def normalise_reference(reference: str) -> str:
@@ -143,12 +145,14 @@ def _entry_for(event: CaseEvent, case: Case, sealed: bool) -> TimelineEntry | No
             return TimelineEntry(event.at, _("Being handled by %(department)s", department=department))
         return TimelineEntry(event.at, _("Being handled"))
     if to == states.REPLIED:
-        return TimelineEntry(event.at, _("Replied"))
+        return TimelineEntry(event.at, _("Replied"), reply_method_words((event.detail or {}).get("method")))
     if to == states.CLOSED:
         return TimelineEntry(event.at, _("Closed"))
-    if to in _REVIEWS:
+    if to == states.REVIEW:
         return TimelineEntry(event.at, _("Under review"))
-    return None  # drafts, approvals, returns to triage: internal steps
+    if to == states.RE_REVIEW:
+        return TimelineEntry(event.at, _("Under re-review"))
+    return None  # drafts, approvals (office_review, approved), returns to triage: internal steps
 
 
 def timeline(case: Case) -> list[TimelineEntry]:
@@ -174,23 +178,95 @@ def status_label(case: Case) -> str:
     if status == states.OUT_OF_SCOPE:
         return _("Referred to the body responsible")
     if status == states.REPLIED:
-        return _("Replied")
+        return _("Replied: please rate the reply") if can_rate(case) else _("Replied")
     if status == states.CLOSED:
         return _("Closed")
-    if status in _REVIEWS:
+    # A review round runs until its reply: the department works on it again meanwhile.
+    pending = status in states.REPLY_PENDING
+    if status == states.RE_REVIEW or (pending and case.review_round >= RE_REVIEW_ROUND):
+        return _("Under re-review")
+    if status == states.REVIEW or (pending and case.review_round == REVIEW_ROUND):
         return _("Under review")
-    return _("Being handled")
+    return _("Being handled")  # answered, office_review and approved are internal steps
 
 
-def official_replies(case: Case) -> list[CaseMessage]:
+def reply_method_words(method: str | None) -> str:
+    """How a reply reached the person, in the words of the public page ("" when unknown)."""
+    return {
+        "email": _("Sent to you by e-mail"),
+        "portal": _("Shown on this page"),
+        "post": _("Sent to you by post"),
+        "phone": _("Told to you by phone"),
+        "meeting": _("Given to you in a meeting"),
+    }.get(method or "", "")
+
+
+@dataclass(frozen=True)
+class PublicReply:
+    """One answer of the committee as the person sees it."""
+
+    message: CaseMessage
+    day: date
+    how: str
+    title: str  # the reply, the review's reply (复查), the re-review's (复核)
+    attachments: list[Attachment]
+
+
+def _reply_title(round_: int) -> str:
+    if round_ >= RE_REVIEW_ROUND:
+        return _("Answer of the re-review (复核)")
+    if round_ == REVIEW_ROUND:
+        return _("Answer of the review (复查)")
+    return _("Reply")
+
+
+def official_replies(case: Case) -> list[PublicReply]:
     """The committee's answers to the sender: replies only, never a receipt or a notice."""
-    return [m for m in case.messages if m.direction == "outbound" and m.purpose == "reply"]
+    replies = [m for m in case.messages if m.direction == "outbound" and m.purpose == "reply"]
+    drafts = {d.id: d for d in db.session.scalars(select(ReplyDraft).where(
+        ReplyDraft.id.in_([m.draft_id for m in replies if m.draft_id])))} if replies else {}
+    shown = []
+    for message in replies:
+        draft = drafts.get(message.draft_id or 0)
+        day = message.delivered_on or local_date(message.created_at)
+        shown.append(PublicReply(message, day, reply_method_words(message.delivery_method),
+                                 _reply_title(draft.review_round if draft is not None else 0),
+                                 list(message.attachments)))
+    return shown
 
 
-def notices(case: Case) -> list[CaseMessage]:
+def reply_attachment(case: Case, attachment_id: int) -> Attachment | None:
+    """A file of one of the committee's replies to ``case`` (never of a notice, nor of the sender's
+    own messages: those are not the public's to download from here)."""
+    return db.session.scalar(
+        select(Attachment).join(CaseMessage)
+        .where(Attachment.id == attachment_id, CaseMessage.case_id == case.id,
+               CaseMessage.direction == "outbound", CaseMessage.purpose == "reply"))
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """Something we told the person along the way: never shown as the committee's reply."""
+
+    at: datetime
+    title: str
+    body: str
+
+
+def notices(case: Case) -> list[PublicNotice]:
     """What we told the sender along the way (receipt, acceptance, extension, review…)."""
-    return [m for m in case.messages
-            if m.direction == "outbound" and m.purpose in ("notice", "acknowledgement")]
+    shown = []
+    for message in case.messages:
+        if message.direction != "outbound" or message.purpose not in ("notice", "acknowledgement"):
+            continue
+        if message.purpose == "acknowledgement":
+            # The receipt carries the tracking code (masked in our copy): its text is not repeated.
+            shown.append(PublicNotice(message.created_at, _("We confirmed by e-mail that your message was "
+                                                            "received"), ""))
+            continue
+        title = message.subject.replace(ACKNOWLEDGEMENT_MARKER, "").replace(f"[{case.reference}]", "").strip()
+        shown.append(PublicNotice(message.created_at, title, message.body_text))
+    return shown
 
 
 def sender_messages(case: Case) -> list[CaseMessage]:

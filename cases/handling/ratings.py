@@ -16,8 +16,9 @@ from cases.domain import states
 from cases.domain.satisfaction import CLOSE, LEVELS, after_rating
 from cases.extensions import db
 from cases.handling.reviews import open_review
+from cases.handling.sending import may_send
 from cases.jobs import job
-from cases.models import Case, CaseRating, StaffUser
+from cases.models import Case, CaseEvent, CaseRating, StaffUser
 from cases.models.types import utcnow
 from cases.triage.access import case_is_sealed
 from cases.triage.calendar import configured_clocks, local_date
@@ -37,6 +38,22 @@ def latest_rating(case: Case) -> CaseRating | None:
                              .order_by(CaseRating.id.desc()).limit(1))
 
 
+def ratings_of(case: Case) -> list[tuple[CaseRating, CaseEvent | None]]:
+    """Every rating of ``case``, newest first, each with its event (who recorded it, which round)."""
+    ratings = list(db.session.scalars(select(CaseRating).where(CaseRating.case_id == case.id)
+                                      .order_by(CaseRating.id.desc())))
+    events = list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                             CaseEvent.action == "rated")
+                                     .order_by(CaseEvent.id.desc())))
+    # One event per rating, written together: the n-th newest of each belong together.
+    return [(rating, events[n] if n < len(events) else None) for n, rating in enumerate(ratings)]
+
+
+def may_record_rating(user: StaffUser, case: Case) -> bool:
+    """Whether ``user`` may record a rating the person gave them by phone (those who send replies)."""
+    return can_rate(case) and may_send(user, case)
+
+
 def rate_reply(case: Case, level: int, comment: str = "", *, now: datetime,
                actor: StaffUser | None = None) -> str:
     """Record the person's rating (given on the tracking page, or by phone to ``actor``). Flushes.
@@ -47,6 +64,8 @@ def rate_reply(case: Case, level: int, comment: str = "", *, now: datetime,
         raise TriageError(_("Choose one of the five levels."))
     if not can_rate(case):
         raise TriageError(_("This case has no reply waiting for a rating."))
+    if actor is not None and not may_send(actor, case):
+        raise TriageError(_("You may not record a rating on this case."))
     db.session.add(CaseRating(case_id=case.id, level=level, comment=comment.strip(), created_at=now))
     label = "public" if actor is None else "staff"
     note_event(case, "rated", actor=actor, actor_label=label, now=now,

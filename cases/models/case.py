@@ -139,7 +139,9 @@ class CaseMessage(db.Model):
     references: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    delivery_status: Mapped[str | None] = mapped_column(String(20))
+    # Outbound e-mail: queued → sent, or retrying → failed (SMTP), bounced (a delivery report came
+    # back) or no_address. The staff home counts the replies not delivered, hence the index.
+    delivery_status: Mapped[str | None] = mapped_column(String(20), index=True)
     raw_email_id: Mapped[int | None] = mapped_column(ForeignKey("raw_email.id"), index=True)
     charset_flags: Mapped[list[str] | None] = mapped_column(JSON)  # decoding repairs, for staff
     # A secret the e-mail must carry but the stored copy must not (the tracking code): encrypted
@@ -152,6 +154,14 @@ class CaseMessage(db.Model):
     # How a reply reached the person: email, portal (the tracking page), post, phone or meeting.
     delivery_method: Mapped[str | None] = mapped_column(String(20))
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("reply_draft.id"))
+    # Why the last try to send it failed (a code named in plain words by cases.staff.labels), and
+    # how many tries so far; for a reply answered by post, phone or meeting (or an e-mail that did
+    # not arrive and was answered that way after all): the day it reached the person and a short
+    # note of what was said.
+    delivery_error: Mapped[str | None] = mapped_column(String(40))
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    delivery_note: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship(back_populates="messages")
     author: Mapped[StaffUser | None] = relationship()

@@ -71,3 +71,61 @@ def kind_label(kind: str | None) -> str:
 def channel_label(channel: str) -> str:
     """The translated label of a channel code."""
     return str(CHANNEL_LABELS.get(channel, channel))
+
+
+# Outbound e-mail delivery (CaseMessage.delivery_status); None for a reply not sent by e-mail.
+DELIVERY_LABELS = {
+    "queued": _("Waiting to be sent"),
+    "sent": _("Sent"),
+    "retrying": _("Not delivered yet: it will be tried again"),
+    "failed": _("Not delivered: every try failed"),
+    "bounced": _("Not delivered: returned by the person's mail server"),
+    "no_address": _("Not sent: no e-mail address"),
+}
+
+# Why a try to send failed (CaseMessage.delivery_error, cases.mailer.delivery_error_code).
+DELIVERY_ERROR_LABELS = {
+    "server_unreachable": _("Our mail server could not be reached."),
+    "address_refused": _("The mail server refused the person's address."),
+    "sender_refused": _("The mail server refused our sender address or our login."),
+    "message_refused": _("The mail server refused the message."),
+    "other": _("The message could not be sent because of a technical fault."),
+}
+
+# How a reply reached the person (CaseMessage.delivery_method).
+METHOD_LABELS = {
+    "email": _("By e-mail"),
+    "portal": _("On the tracking page only"),
+    "post": _("By post"),
+    "phone": _("By phone"),
+    "meeting": _("In a meeting"),
+}
+
+# The 好差评 levels (CaseRating.level).
+RATING_LABELS = {
+    5: _("Very satisfied"),
+    4: _("Satisfied"),
+    3: _("Basically satisfied"),
+    2: _("Dissatisfied"),
+    1: _("Very dissatisfied"),
+}
+
+
+def delivery_label(status: str | None) -> str:
+    """The translated delivery status of an outbound message ("" when it has none)."""
+    return str(DELIVERY_LABELS.get(status, status)) if status else ""
+
+
+def delivery_error_label(code: str | None) -> str:
+    """Why a send failed, in plain words ("" when nothing failed)."""
+    return str(DELIVERY_ERROR_LABELS.get(code, DELIVERY_ERROR_LABELS["other"])) if code else ""
+
+
+def method_label(method: str | None) -> str:
+    """How a reply reached the person, translated ("" when not recorded)."""
+    return str(METHOD_LABELS.get(method, method)) if method else ""
+
+
+def rating_label(level: int | None) -> str:
+    """The translated 好差评 level ("" without a rating)."""
+    return str(RATING_LABELS.get(level, level)) if level else ""

@@ -90,7 +90,7 @@ def test_send_follow_add_and_rate_in_a_browser(browser, live_server, tmp_path: P
 
     # Staff reply meanwhile (through the transition table).
     db.session.expire_all()
-    reply(db.session.get(Case, case.id), "答复")
+    reply(db.session.get(Case, case.id), "经核实，空置率数据将按季度公开。")
     db.session.commit()
     page.reload()
     assert page.get_by_text("经核实，空置率数据将按季度公开。").is_visible()

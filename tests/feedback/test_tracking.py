@@ -104,7 +104,7 @@ def test_timeline_reply_and_due_date_without_internal_details(client, catalogue)
     assert "已受理" in html and "正在由经济发展处办理" in html
     assert case.reply_due.isoformat() in html
 
-    reply(case, "经核实")
+    reply(case, "经核实，空置率数据将按季度公开。")
     db.session.commit()
     html = client.get("/track/case").get_data(as_text=True)
     assert "管委会答复" in html and "经核实，空置率数据将按季度公开。" in html
