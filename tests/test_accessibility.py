@@ -13,14 +13,14 @@ import pytest
 from flask import Flask
 
 from tests.cases.triage_support import PASSWORD, new_case, setup_departments, staff
-from tests.support.axe import violations
+from tests.support.axe import axe_violations as violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PUBLIC = ["/", "/problems/1.1", "/feedback/new", "/feedback/received", "/track", "/staff/login",
           "/no-such-page"]
 STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff/cases/new",
-         "/staff/mailbox/", "/staff/staged"]
+         "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered"]
 
 
 @pytest.fixture

@@ -9,14 +9,22 @@ from sqlalchemy import select
 
 from cases.domain import clocks as clock_rules
 from cases.domain.filenames import content_disposition
-from cases.domain.states import CHANNELS, KINDS, STATUSES, allowed_actions
+from cases.domain.states import CHANNELS, KINDS, STATUSES
 from cases.extensions import db
+from cases.handling.actions import available_actions
 from cases.models import Attachment, Case, CaseMessage, Department, StaffUser
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
 from cases.secret_box import unseal
 from cases.staff import staff_bp
-from cases.staff.labels import channel_label, kind_label, status_label
+from cases.staff.labels import (
+    actor_label,
+    channel_label,
+    delivery_label,
+    event_label,
+    kind_label,
+    status_label,
+)
 from cases.staff.panels import panels_for
 from cases.triage import access
 from cases.triage.calendar import local_date
@@ -69,6 +77,9 @@ def _template_helpers() -> dict[str, object]:
         "kind_label": kind_label,
         "channel_label": channel_label,
         "department_name": department_name,
+        "event_label": event_label,
+        "delivery_label": delivery_label,
+        "actor_label": actor_label,
     }
 
 
@@ -105,16 +116,25 @@ def inbox() -> str:
 @login_required
 def case_page(reference: str) -> str:
     """One case: summary, contact (for roles that need it), suggestions, thread, timeline, decisions."""
-    case = visible_case_or_404(reference)
+    return render_case(visible_case_or_404(reference))[0]
+
+
+def render_case(case: Case, *, refusal: str = "", kept: dict[str, dict[str, str]] | None = None,
+                status: int = 200) -> tuple[str, int]:
+    """The case page, also after a refused decision: then with the refusal and what was typed.
+
+    Whoever the case waits for (access.whose_turn) takes the edit lock by opening it; a colleague's
+    lock disables the forms and says by whom and until when.
+    """
     now = utcnow()
     user = me()
     may_triage = access.can_triage(user, case)
     for_department = access.acts_for_department(user, case)
-    colleague = None
-    if may_triage or for_department:
+    if access.whose_turn(user, case):
         colleague = take_lock(case, user, now, int(current_app.config["EDIT_LOCK_MINUTES"]))
     else:
         colleague = holder(case, now)
+        colleague = colleague if colleague is not None and colleague.id != user.id else None
     log_sealed_view(case, "case page")
     commit_and_dispatch()
     messages = list(
@@ -129,18 +149,21 @@ def case_page(reference: str) -> str:
         db.session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.id))
     )
     problems = current_problems()
-    return render_template(
+    page = render_template(
         "staff/case.html",
         case=case,
         messages=messages,
         events=case.events,
         colleague=colleague,
+        locked=colleague is not None,
         may_triage=may_triage,
         for_department=for_department,
         sealed=access.case_is_sealed(case),
         held=access.case_is_held(case),
         show_contact=access.can_see_contact(user, case),
-        actions=allowed_actions(case.status),
+        actions=available_actions(user, case, now),
+        refusal=refusal,
+        kept=kept or {},
         duplicate_of=duplicate_of,
         departments=departments,
         problems=problems,
@@ -151,6 +174,7 @@ def case_page(reference: str) -> str:
         panels=panels_for(user, case, now),
         **_template_helpers(),
     )
+    return page, status
 
 
 @staff_bp.route("/cases/<reference>/attachments/<int:attachment_id>")

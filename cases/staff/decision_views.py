@@ -13,11 +13,12 @@ from werkzeug.wrappers import Response
 from cases.domain.states import IllegalTransition
 from cases.domain.text_input import clean_text, parse_id
 from cases.extensions import db
+from cases.handling import approval, workspace
 from cases.models import Case, Department, Problem, StaffUser, Task
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
 from cases.staff import staff_bp
-from cases.staff.case_views import me, visible_case_or_404
+from cases.staff.case_views import me, render_case, visible_case_or_404
 from cases.staff.labels import status_label
 from cases.triage import access, decisions, links, routing
 from cases.triage.locks import holder, release_lock
@@ -26,6 +27,7 @@ from cases.triage.workflow import TriageError
 TRIAGE = "triage"
 DEPARTMENT = "department"
 ANY_HANDLER = "any"
+HANDLING = "handling"  # the handling services judge who may (cases.triage.access through them)
 
 
 def _field(name: str) -> str:
@@ -172,6 +174,26 @@ ACTIONS: dict[str, tuple[str, Callable[[Case, StaffUser], object], str]] = {
         ),
         "The extension was requested.",
     ),
+    "take": (
+        HANDLING,
+        lambda c, u: workspace.take_case(c, actor=u, now=utcnow()),
+        "You now handle this case.",
+    ),
+    "submit": (
+        HANDLING,
+        lambda c, u: approval.submit_for_approval(c, actor=u, now=utcnow()),
+        "The reply was submitted for approval.",
+    ),
+    "approve": (
+        HANDLING,
+        lambda c, u: approval.approve(c, actor=u, now=utcnow(), comment=_field("reason")),
+        "The reply was approved.",
+    ),
+    "send_back": (
+        HANDLING,
+        lambda c, u: approval.send_back(c, actor=u, now=utcnow(), comment=_field("reason")),
+        "The reply was sent back to the department with your comment.",
+    ),
     "note": (
         ANY_HANDLER,
         lambda c, u: decisions.add_note(c, _field("text"), actor=u, now=utcnow()),
@@ -181,6 +203,8 @@ ACTIONS: dict[str, tuple[str, Callable[[Case, StaffUser], object], str]] = {
 
 
 def _allowed(who: str, user: StaffUser, case: Case) -> bool:
+    if who == HANDLING:
+        return access.can_view(user, case)
     if who == TRIAGE:
         return access.can_triage(user, case)
     if who == DEPARTMENT:
@@ -190,47 +214,41 @@ def _allowed(who: str, user: StaffUser, case: Case) -> bool:
 
 @staff_bp.route("/cases/<reference>/do/<action>", methods=["POST"])
 @login_required
-def case_action(reference: str, action: str) -> Response:
-    """Take one decision on a case; errors are shown on the case page and nothing is saved."""
+def case_action(reference: str, action: str) -> Response | tuple[str, int]:
+    """Take one decision on a case. A refusal shows the case page again with the reason and what was
+    typed (nothing is saved, nothing typed is lost); a decision taken goes back to the case page."""
     case = visible_case_or_404(reference)
     user = me()
-    target = redirect(url_for("staff.case_page", reference=case.reference))
     if action == "release":
         release_lock(case, user)
         commit_and_dispatch()
         return redirect(url_for("staff.inbox"))
+    kept = {action: {key: value for key, value in request.form.items() if key != "csrf_token"}}
     entry = ACTIONS.get(action)
     if entry is None or not _allowed(entry[0], user, case):
-        flash(_("You may not take that decision on this case."), "error")
-        return target
+        return render_case(case, refusal=_("You may not take that decision on this case."), kept=kept,
+                           status=403)
     colleague = holder(case, utcnow())
     if colleague is not None and colleague.id != user.id:
-        flash(
-            _(
-                "%(name)s has this case open: wait until they close it.",
-                name=colleague.display_name or colleague.email,
-            ),
-            "error",
-        )
-        return target
+        return render_case(case, refusal=locked_message(colleague), kept=kept, status=409)
     try:
         entry[1](case, user)
     except IllegalTransition as error:
         db.session.rollback()
-        flash(
-            _(
-                "That decision is not possible while the case is “%(status)s”.",
-                status=status_label(error.status),
-            ),
-            "error",
-        )
-        return target
+        refusal = _("That decision is not possible while the case is “%(status)s”.",
+                    status=status_label(error.status))
+        return render_case(case, refusal=refusal, kept=kept, status=409)
     except TriageError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return target
+        return render_case(case, refusal=str(error), kept=kept, status=422)
     commit_and_dispatch()
     flash(_(entry[2]), "success")
     if not access.can_view(user, case):  # e.g. a department returned it: it is no longer theirs
         return redirect(url_for("staff.inbox"))
-    return target
+    return redirect(url_for("staff.case_page", reference=case.reference))
+
+
+def locked_message(colleague: StaffUser) -> str:
+    """Why a change was refused while a colleague has the case open."""
+    return _("%(name)s has this case open: wait until they close it.",
+             name=colleague.display_name or colleague.email)

@@ -36,13 +36,13 @@ STATUS_LABELS = {
 
 
 def role_label(role: str) -> str:
-    """The translated label of a role code (the code itself when unknown)."""
-    return str(ROLE_LABELS.get(role, role))
+    """The translated label of a role code (a generic word when unknown: never the code)."""
+    return str(ROLE_LABELS.get(role, _("Other role")))
 
 
 def status_label(status: str) -> str:
-    """The translated label of a case status code (the code itself when unknown)."""
-    return str(STATUS_LABELS.get(status, status))
+    """The translated label of a case status code (a generic word when unknown: never the code)."""
+    return str(STATUS_LABELS.get(status, _("Other status")))
 
 KIND_LABELS = {
     "suggestion": _("Suggestion (建议意见)"),
@@ -73,6 +73,60 @@ def channel_label(channel: str) -> str:
     return str(CHANNEL_LABELS.get(channel, channel))
 
 
+# Every action of the audit trail: the transitions of cases.domain.states and the events without a
+# status change. An action missing here is shown as "Other step", never as its code.
+EVENT_LABELS = {
+    "received": _("Received"),
+    "accept": _("Accepted"),
+    "not_accept": _("Not accepted"),
+    "merge": _("Merged into another case"),
+    "refer_out": _("Referred elsewhere"),
+    "assign": _("Assigned to a department"),
+    "reassign": _("Sent to another department"),
+    "return": _("Returned to the party office"),
+    "draft_reply": _("Reply submitted for approval"),
+    "approve": _("Reply approved"),
+    "endorse": _("Reply approved by the head, passed to the party office"),
+    "send_back": _("Reply sent back"),
+    "send_reply": _("Reply sent"),
+    "close": _("Closed"),
+    "conclude": _("Accusation concluded"),
+    "request_review": _("Review (复查) opened"),
+    "request_re_review": _("Re-review (复核) opened"),
+    "reopen": _("Reopened"),
+    "viewed": _("Viewed (sealed case)"),
+    "person_told": _("The person was told"),
+    "reporter_told": _("The reporter was told"),
+    "information_added": _("The person added information"),
+    "email_received": _("E-mail from the person"),
+    "email_bounced": _("E-mail not delivered (bounced)"),
+    "email_not_delivered": _("E-mail not delivered after every try"),
+    "reply_sent_again": _("Reply sent again"),
+    "reply_delivered_otherwise": _("Reply delivered another way"),
+    "email_too_large": _("E-mail too large to take in"),
+    "follow_up_after_close": _("Message after closing"),
+    "follow_up_after_final": _("Message after the final answer"),
+    "rated": _("Rated by the person"),
+    "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_refused": _("Extension refused"),
+    "linked": _("Rectification item linked"),
+    "unlinked": _("Rectification item unlinked"),
+    "repeat_linked": _("A repeat was linked"),
+    "merged_in": _("A duplicate was merged in"),
+    "kind_set": _("Kind set"),
+    "marked_accusation": _("Marked as an accusation"),
+    "unmarked_accusation": _("No longer an accusation"),
+    "moved_to_discipline": _("Moved to the discipline inspection group"),
+    "named_party_added": _("Named person or unit recorded"),
+    "note_added": _("Internal note added"),
+    "sealed_on_intake": _("Sealed on intake"),
+    "created_from_quarantine": _("Created from a held e-mail"),
+    "acknowledgement_skipped": _("No automatic receipt sent"),
+    "taken": _("Taken by a handler"),
+    "taken_over": _("Taken over"),
+}
+
 # Outbound e-mail delivery (CaseMessage.delivery_status); None for a reply not sent by e-mail.
 DELIVERY_LABELS = {
     "queued": _("Waiting to be sent"),
@@ -81,6 +135,7 @@ DELIVERY_LABELS = {
     "failed": _("Not delivered: every try failed"),
     "bounced": _("Not delivered: returned by the person's mail server"),
     "no_address": _("Not sent: no e-mail address"),
+    "undeliverable": _("Not delivered"),
 }
 
 # Why a try to send failed (CaseMessage.delivery_error, cases.mailer.delivery_error_code).
@@ -111,11 +166,6 @@ RATING_LABELS = {
 }
 
 
-def delivery_label(status: str | None) -> str:
-    """The translated delivery status of an outbound message ("" when it has none)."""
-    return str(DELIVERY_LABELS.get(status, status)) if status else ""
-
-
 def delivery_error_label(code: str | None) -> str:
     """Why a send failed, in plain words ("" when nothing failed)."""
     return str(DELIVERY_ERROR_LABELS.get(code, DELIVERY_ERROR_LABELS["other"])) if code else ""
@@ -129,3 +179,28 @@ def method_label(method: str | None) -> str:
 def rating_label(level: int | None) -> str:
     """The translated 好差评 level ("" without a rating)."""
     return str(RATING_LABELS.get(level, level)) if level else ""
+
+# CaseEvent.actor_label when no staff user acted.
+ACTOR_LABELS = {
+    "public": _("The person"),
+    "system": _("The system"),
+    "mailbox": _("The mailbox"),
+    "staff": _("Staff"),
+}
+
+
+def event_label(action: str) -> str:
+    """The translated label of an event's action ("Other step" when unknown: never the code)."""
+    return str(EVENT_LABELS.get(action, _("Other step")))
+
+
+def delivery_label(status: str | None) -> str:
+    """The translated label of an outgoing message's delivery status (never the code)."""
+    if not status:
+        return ""
+    return str(DELIVERY_LABELS.get(status, _("Delivery state unknown")))
+
+
+def actor_label(label: str) -> str:
+    """Who acted when no staff account did (the person, the system, the mailbox), translated."""
+    return str(ACTOR_LABELS.get(label, _("The system")))

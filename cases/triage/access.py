@@ -9,7 +9,18 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 
 from cases.domain import roles as role_names
-from cases.domain.states import ACCUSATION, is_sealed
+from cases.domain.states import (
+    ACCUSATION,
+    ANSWERED,
+    APPROVED,
+    ASSIGNED,
+    FINAL_STATUSES,
+    OFFICE_REVIEW,
+    RE_REVIEW,
+    REPLIED,
+    REVIEW,
+    is_sealed,
+)
 from cases.extensions import db
 from cases.models import Case, CaseNamedParty, StaffUser
 
@@ -128,3 +139,75 @@ def acts_for_department(user: StaffUser, case: Case) -> bool:
 def can_see_contact(user: StaffUser, case: Case) -> bool:
     """Whether this user may read the sender's contact details of a case they can see."""
     return can_view(user, case) and role_names.can_see_contact(user.roles)
+
+
+# Statuses in which a department holds a case (its workspace lists them): working on the reply,
+# waiting for the head or the party office, approved and waiting to go out, or a review round.
+DEPARTMENT_HOLDS = (ASSIGNED, ANSWERED, OFFICE_REVIEW, APPROVED, REVIEW, RE_REVIEW)
+
+
+def workspace_condition(user: StaffUser) -> ColumnElement[bool]:
+    """SQL: the ordinary cases of this user's departments that a department holds (never sealed ones:
+    the discipline track has its own pages)."""
+    department_ids = _department_ids(user)
+    if not user.roles & role_names.DEPARTMENT_ROLES or not department_ids:
+        return false()
+    return and_(visible_condition(user), not_(restricted_condition()), Case.department_id.in_(department_ids),
+                Case.status.in_(DEPARTMENT_HOLDS))
+
+
+def _ordinary_department_case(user: StaffUser, case: Case) -> bool:
+    return not case_is_sealed(case) and acts_for_department(user, case)
+
+
+def may_draft(user: StaffUser, case: Case) -> bool:
+    """Whether this user writes the reply of ``case``: its handler, or anyone of its department with
+    the handler role (sealed cases have the discipline track instead)."""
+    if not _ordinary_department_case(user, case):
+        return False
+    return case.handler_id == user.id or role_names.HANDLER in user.roles
+
+
+def may_take(user: StaffUser, case: Case) -> bool:
+    """Whether this user may become the handler of ``case`` while its department works on the reply (a
+    handler or the head of that department); taking it from a colleague needs may_take_over as well."""
+    if not _ordinary_department_case(user, case) or case.status != ASSIGNED:
+        return False
+    return bool(user.roles & role_names.DEPARTMENT_ROLES)
+
+
+def may_take_over(user: StaffUser, case: Case) -> bool:
+    """Whether this user may take ``case`` from the colleague handling it: the head of its department."""
+    return is_department_head(user, case)
+
+
+def is_department_head(user: StaffUser, case: Case) -> bool:
+    """Whether this user heads the department holding ``case`` (approves its replies)."""
+    return role_names.DEPT_HEAD in user.roles and _ordinary_department_case(user, case)
+
+
+def approves_for_office(user: StaffUser, case: Case) -> bool:
+    """Whether this user approves replies for the party office (a supervisor who may see the case)."""
+    return role_names.SUPERVISOR in user.roles and can_view(user, case) and not case_is_held(case)
+
+
+def whose_turn(user: StaffUser, case: Case) -> bool:
+    """Whether ``case`` waits for this user's part now; opening it then takes the edit lock.
+
+    Only the one whose turn it is locks the case, so that a triager who has just assigned it, or a
+    head who has just sent a draft back, does not block the next person by looking at it again.
+    """
+    status = case.status
+    if status in (ASSIGNED, REVIEW, RE_REVIEW) and case.department_id is not None:
+        if case_is_sealed(case):
+            return acts_for_department(user, case)
+        if case.handler_id is not None:
+            return case.handler_id == user.id and acts_for_department(user, case)
+        return may_draft(user, case)
+    if status == ANSWERED:
+        return is_department_head(user, case)
+    if status == OFFICE_REVIEW:
+        return approves_for_office(user, case)
+    if status == REPLIED or status in FINAL_STATUSES:
+        return False
+    return can_triage(user, case)  # received, accepted, approved (the party office sends it)

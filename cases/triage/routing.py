@@ -119,7 +119,8 @@ def return_case(case: Case, *, actor: StaffUser, now: datetime, reason: str) -> 
     case.assigned_at = None
 
 
-def _pending_extension(case: Case) -> CaseEvent | None:
+def pending_extension(case: Case) -> CaseEvent | None:
+    """The extension request waiting for a decision, if any."""
     last = db.session.scalar(
         db.select(CaseEvent)
         .where(
@@ -139,7 +140,7 @@ def request_extension(case: Case, days: int, *, actor: StaffUser, now: datetime,
         raise TriageError(_("Only a case a department is working on can be extended."))
     if case.extension_days:
         raise TriageError(_("This case has already been extended once."))
-    if _pending_extension(case) is not None:
+    if pending_extension(case) is not None:
         raise TriageError(_("An extension request is already waiting for a decision."))
     if not 1 <= days <= clocks.extension_max_days:
         raise TriageError(
@@ -152,9 +153,12 @@ def request_extension(case: Case, days: int, *, actor: StaffUser, now: datetime,
 
 def decide_extension(case: Case, approve: bool, *, actor: StaffUser, now: datetime, reason: str) -> None:
     """Approve (new reply date, the person told why) or refuse a pending extension request."""
-    pending = _pending_extension(case)
+    pending = pending_extension(case)
     if pending is None:
         raise TriageError(_("There is no extension request to decide."))
+    if pending.actor_id == actor.id:
+        # Nobody decides their own request, whatever roles they hold (an inspector may do both).
+        raise TriageError(_("You asked for this extension: another person must decide it."))
     if not reason.strip():
         raise TriageError(_("Give the reason for the decision."))
     days = int((pending.detail or {}).get("days", 0))

@@ -218,7 +218,9 @@ def test_case_page_thread_attachments_and_timeline(office: None, client: FlaskCl
     assert "message--inbound" in html and "message--outbound" in html and "message--note" in html
     assert "来自群众" in html and "内部备注（不发送）" in html
     assert "&lt;b&gt;粗体&lt;/b&gt;" in html and "<b>粗体</b>" not in html
-    assert "时间线" in html and "received" in html
+    # The timeline names each step in words, never by its internal code (issue 12, point 7).
+    timeline = html[html.index("时间线"):]
+    assert "<td>已接收</td>" in timeline and ">received<" not in timeline and "system" not in timeline
     download = client.get(f"/staff/cases/{case.reference}/attachments/{case.messages[0].attachments[0].id}")
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith("attachment;")
@@ -258,8 +260,8 @@ def test_decisions_over_http_and_a_clear_refusal(office: None, client: FlaskClie
     case = reload_case(case.reference)
     assert case.status == "assigned" and case.department.code == "economy"
     html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
-    post_action(client, case.reference, "refer_out", referred_to="区信访办")
-    html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    # A refused decision shows the page again with the reason and what was typed.
+    html = post_action(client, case.reference, "refer_out", referred_to="区信访办").get_data(as_text=True)
     assert "当前状态为“已交办部门”，不能进行此操作" in html
     token = csrf_any(html)
     client.post(f"/staff/cases/{case.reference}/do/release", data={"csrf_token": token})
@@ -295,4 +297,4 @@ def test_link_a_task_from_the_case_page(office: None, client: FlaskClient) -> No
     case = reload_case(case.reference)
     assert [p.code for p in case.problems] == ["2.1"] and [t.id for t in case.tasks] == [task.id]
     response = post_action(client, case.reference, "link", item=f"1.1:{task.id}")
-    assert "该整改任务属于其他问题" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 422 and "该整改任务属于其他问题" in response.get_data(as_text=True)

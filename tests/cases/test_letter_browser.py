@@ -12,13 +12,13 @@ from cases.models.types import utcnow
 from cases.triage.calendar import local_date
 from tests.cases.test_staff_web import PASSWORD
 from tests.cases.triage_support import new_case, reload_case, setup_departments, staff
-from tests.feedback.test_browser import SHOTS, browser, live_server  # noqa: F401  (fixtures)
+from tests.feedback.test_browser import SHOTS
 from tests.feedback.workflow import approve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_a_letter_is_answered_by_post_and_printed_in_a_browser(app, browser, live_server) -> None:  # noqa: ANN001, F811
+def test_a_letter_is_answered_by_post_and_printed_in_a_browser(app, browser, live_server) -> None:  # noqa: ANN001
     setup_departments()
     staff("handler")
     case = new_case("来信反映：核心区楼宇空置率高，停车难。", channel="letter", email="")
