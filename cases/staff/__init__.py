@@ -4,4 +4,11 @@ from flask import Blueprint
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from cases.staff import case_views, decision_views, entry_views, staged_views, views  # noqa: E402,F401  (registers the routes)
+from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
+    case_views,
+    decision_views,
+    discipline_views,
+    entry_views,
+    staged_views,
+    views,
+)
