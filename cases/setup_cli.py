@@ -15,6 +15,7 @@ from cases.catalogue import import_bundled_if_missing
 from cases.departments import ensure_default_departments
 from cases.domain.roles import ADMIN, ROLES
 from cases.extensions import db
+from cases.handling.discipline_measures import ensure_default_measures
 from cases.users import UserError, create_user, deactivate_user, find_user, has_admin, set_password
 
 T = TypeVar("T")
@@ -25,10 +26,12 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 @click.option("--admin-email", default="admin@hqcbd.shanghai.gov.cn", show_default=True,
               help="E-mail of the first admin, created only when no admin exists.")
 def init_command(admin_email: str) -> None:
-    """Migrate, import the bundled notice, create departments and the first admin (idempotent)."""
+    """Migrate, import the bundled notice, create departments, the discipline track's measures and the
+    first admin (idempotent: rows staff have edited are left alone)."""
     upgrade()
     plan, imported = import_bundled_if_missing()
     departments, rules = ensure_default_departments()
+    measures = ensure_default_measures()
     password = None
     if not has_admin():
         _user, password = create_user(admin_email, [ADMIN], display_name="Administrator")
@@ -36,6 +39,7 @@ def init_command(admin_email: str) -> None:
     click.echo("database schema: up to date")
     click.echo(f"catalogue: {'imported' if imported else 'already present'} ({plan.title[:30]}…)")
     click.echo(f"departments added: {departments}; routing rules added: {rules}")
+    click.echo(f"discipline measures added: {measures}")
     if password is not None:
         click.echo(f"first admin created: {admin_email}")
         click.echo(f"password (shown once, change it after logging in): {password}")

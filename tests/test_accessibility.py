@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
+from tests.cases.discipline_support import accepted_accusation, concluded, setup_discipline, step
 from tests.cases.triage_support import PASSWORD, new_case, setup_departments, staff
 from tests.support.axe import axe_violations as violations
 
@@ -65,6 +66,33 @@ def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, languag
     _log_in(page_in, base, "supervisor@hqcbd.test")
     for path in [*STAFF, f"/staff/cases/{case.reference}"]:
         _check(page_in, base + path, failures)
+    assert failures == {}
+
+
+@pytest.mark.parametrize("language", ["zh_Hans", "en"])
+def test_the_discipline_panel_passes_wcag_2_1_aa(app: Flask, page_in, live_server, language: str) -> None:
+    inspector = setup_discipline()
+    handled, closed = accepted_accusation(inspector), accepted_accusation(inspector, email="b@example.test")
+    step(handled, "preliminary_check", handled.case.accepted_at.date(), "调阅审批材料。")
+    concluded(closed)  # long ago: the report back is overdue, its form is shown
+    base = live_server
+    page_in.goto(f"{base}/lang/{language}?next=/")
+    # The home page's favicon request may still be out: its answer would put back the session cookie
+    # of before the login page (without the login form's CSRF token).
+    page_in.wait_for_load_state("networkidle")
+    _log_in(page_in, base, "inspector@hqcbd.test")
+    failures: dict[str, list[str]] = {}
+    for found in (handled, closed):
+        _check(page_in, f"{base}/staff/cases/{found.case.reference}", failures)
+        assert page_in.locator("#discipline").count() == 1
+    # A refused step: the page again, with the error and what was typed.
+    page_in.goto(f"{base}/staff/cases/{handled.case.reference}")
+    page_in.fill("#step-on", "2099-01-01")
+    page_in.fill("#step-note", "未来的日期")
+    page_in.locator("#discipline form").first.locator("button[type=submit]").click()
+    assert page_in.input_value("#step-note") == "未来的日期"
+    if found_now := violations(page_in):
+        failures["discipline step refused"] = found_now
     assert failures == {}
 
 

@@ -7,6 +7,7 @@ staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
     case_views,
     decision_views,
+    discipline_views,
     entry_views,
     handling_views,
     reply_views,

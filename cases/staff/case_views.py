@@ -152,8 +152,9 @@ def render_case(case: Case, *, refusal: str = "", kept: dict[str, dict[str, str]
     page = render_template(
         "staff/case.html",
         case=case,
-        messages=messages,
-        events=case.events,
+        # The discipline track's records (steps, report back) are the discipline group's alone.
+        messages=access.shown_messages(user, case, messages),
+        events=access.shown_events(user, case, case.events),
         colleague=colleague,
         locked=colleague is not None,
         may_triage=may_triage,

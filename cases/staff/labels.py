@@ -204,3 +204,28 @@ def delivery_label(status: str | None) -> str:
 def actor_label(label: str) -> str:
     """Who acted when no staff account did (the person, the system, the mailbox), translated."""
     return str(ACTOR_LABELS.get(label, _("The system")))
+
+
+# The discipline track (cases.handling.discipline): how a reporter was reported back to (回复),
+# and where its e-mail is (shown to the discipline group only).
+REPORT_BACK_METHOD_LABELS = {
+    "email": _("By e-mail"),
+    "post": _("By post"),
+    "phone": _("By phone"),
+    "meeting": _("In person"),
+}
+
+
+def report_back_method_label(method: str) -> str:
+    """The translated label of a report-back method code (never the code)."""
+    return str(REPORT_BACK_METHOD_LABELS.get(method, _("Another way")))
+
+
+def report_back_delivery_label(status: str | None) -> str:
+    """Where the report back by e-mail is: sent, waiting to be sent, or not delivered."""
+    if status == "sent":
+        return str(_("E-mail sent"))
+    if status == "queued":
+        return str(_("E-mail waiting to be sent"))
+    return str(_("E-mail not delivered"))
+

@@ -1,10 +1,14 @@
 """Who may see and act on which case: one SQL condition for lists and counts, and its Python twin.
 
 Sealed cases (accusations, 检举控告, and anything marked confidential) are visible to discipline
-inspectors and party-office supervisors only, and never to a person or unit they name.
+inspectors and party-office supervisors only, and never to a person or unit they name. Their
+handling on the discipline track (steps, conclusion, report back) is the discipline group's alone:
+supervisors triage sealed cases but never see how they are handled (handles_discipline).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 
@@ -22,7 +26,7 @@ from cases.domain.states import (
     is_sealed,
 )
 from cases.extensions import db
-from cases.models import Case, CaseNamedParty, StaffUser
+from cases.models import Case, CaseEvent, CaseMessage, CaseNamedParty, StaffUser
 
 # Roles that see every department's ordinary (non-sealed) cases.
 ALL_CASE_ROLES = frozenset({role_names.TRIAGER, role_names.SUPERVISOR, role_names.LEADER, role_names.ADMIN})
@@ -211,3 +215,33 @@ def whose_turn(user: StaffUser, case: Case) -> bool:
     if status == REPLIED or status in FINAL_STATUSES:
         return False
     return can_triage(user, case)  # received, accepted, approved (the party office sends it)
+
+
+# The discipline track's records without a status change: the steps of the handling and the report
+# back (the conclusion rides on the closing event's detail, which no page but the panel shows).
+DISCIPLINE_EVENTS = frozenset({"discipline_step", "reported_back"})
+# Outbound messages of the discipline track (the report back to a named reporter).
+DISCIPLINE_PURPOSES = frozenset({"report_back"})
+
+
+def handles_discipline(user: StaffUser, case: Case) -> bool:
+    """Whether this user sees and records the discipline track's handling of ``case``.
+
+    Discipline inspectors only, on a sealed case they may see (never one that names them).
+    Party-office supervisors may see sealed cases to triage them, not how they are handled.
+    """
+    return role_names.INSPECTOR in user.roles and case_is_sealed(case) and can_view(user, case)
+
+
+def shown_events(user: StaffUser, case: Case, events: Iterable[CaseEvent]) -> list[CaseEvent]:
+    """The events of ``case`` this user may read on its timeline (no discipline records for others)."""
+    if handles_discipline(user, case):
+        return list(events)
+    return [event for event in events if event.action not in DISCIPLINE_EVENTS]
+
+
+def shown_messages(user: StaffUser, case: Case, messages: Iterable[CaseMessage]) -> list[CaseMessage]:
+    """The messages of ``case`` this user may read in its thread (no report back for others)."""
+    if handles_discipline(user, case):
+        return list(messages)
+    return [message for message in messages if message.purpose not in DISCIPLINE_PURPOSES]
