@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run test lint system-packages translations worker cron clean
+.PHONY: install run test lint system-packages translations pot check-pot worker cron clean
 
 install: $(STAMP) translations
 
@@ -25,6 +25,19 @@ translations: $(MO_FILES)
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
+# The extraction template: sorted, without line numbers, so that it changes only when a message does.
+POT_OPTIONS := -F babel.cfg --no-location --sort-output --omit-header
+pot: $(STAMP)
+	$(BIN)/pybabel -q extract $(POT_OPTIONS) -o translations/messages.pot .
+
+# Fails when a message was added, changed or removed in the code without `make pot` (and its
+# translation): the next `pybabel update` would otherwise lose strings people read.
+check-pot: $(STAMP)
+	@$(BIN)/pybabel -q extract $(POT_OPTIONS) -o $(VENV)/messages.pot.check .
+	@cmp -s $(VENV)/messages.pot.check translations/messages.pot || \
+		(echo "translations/messages.pot is stale: run make pot, then translate the new messages" >&2; \
+		 diff -u translations/messages.pot $(VENV)/messages.pot.check | head -40 >&2; exit 1)
+
 run: install
 	$(BIN)/flask --app wsgi init
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $${PORT:-5000}
@@ -40,7 +53,7 @@ cron: install
 system-packages:
 	bash scripts/install-system-packages.sh
 
-lint: install
+lint: install check-pot
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 

@@ -82,6 +82,10 @@ def in_language(language: str) -> AbstractContextManager[object]:
     return nullcontext() if current == language else force_locale(language)
 
 
+def _fallback_subject() -> str:
+    return _("Your message")  # outside the f-string, where pybabel finds it
+
+
 def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: datetime, code: str,
           **context: object) -> CaseMessage:
     with in_language(case.language or "zh_Hans"):
@@ -89,7 +93,7 @@ def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: d
         # The stored copy shows the mask; the code is put in when the e-mail is sent.
         body = current_app.jinja_env.get_template(template).render(case=case, code=CODE_MASK, **context)
         # The marker: an automatic answer, never shown as the committee's reply on the tracking page.
-        subject = f"{ACKNOWLEDGEMENT_MARKER}[{case.reference}] {subject or _('Your message')}"
+        subject = f"{ACKNOWLEDGEMENT_MARKER}[{case.reference}] {subject or _fallback_subject()}"
     in_reply_to = None if parsed.message_id_generated else parsed.message_id
     counts = db.session.info.get(_COUNTS)
     if counts is not None and case.submitter_email in counts:

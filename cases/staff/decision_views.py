@@ -14,6 +14,7 @@ from cases.domain.states import IllegalTransition
 from cases.domain.text_input import clean_text, parse_id
 from cases.extensions import db
 from cases.handling import approval, workspace
+from cases.i18n import N_
 from cases.models import Case, Department, Problem, StaffUser, Task
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
@@ -110,94 +111,94 @@ def _extension_days() -> int:
 
 # action name → (who may take it, what it does, the confirmation shown)
 ACTIONS: dict[str, tuple[str, Callable[[Case, StaffUser], object], str]] = {
-    "accept": (TRIAGE, _accept, "The case was accepted and routed."),
+    "accept": (TRIAGE, _accept, N_("The case was accepted and routed.")),
     "not_accept": (
         TRIAGE,
         lambda c, u: decisions.not_accept(c, actor=u, now=utcnow(), reason=_field("reason")),
-        "The case was not accepted.",
+        N_("The case was not accepted."),
     ),
     "refer_out": (
         TRIAGE,
         lambda c, u: decisions.refer_out(
             c, actor=u, now=utcnow(), referred_to=_field("referred_to"), reason=_field("reason")
         ),
-        "The case was referred elsewhere.",
+        N_("The case was referred elsewhere."),
     ),
-    "merge": (TRIAGE, _merge, "The case was merged."),
-    "link": (TRIAGE, _link, "The rectification item was linked."),
+    "merge": (TRIAGE, _merge, N_("The case was merged.")),
+    "link": (TRIAGE, _link, N_("The rectification item was linked.")),
     "unlink": (
         TRIAGE,
         lambda c, u: links.unlink_problem(c, _problem(_field("problem")), actor=u, now=utcnow()),
-        "The rectification item was unlinked.",
+        N_("The rectification item was unlinked."),
     ),
     "set_kind": (
         TRIAGE,
         lambda c, u: decisions.set_kind(c, _field("kind"), actor=u, now=utcnow(), reason=_field("reason")),
-        "The kind was saved.",
+        N_("The kind was saved."),
     ),
     "mark_accusation": (
         TRIAGE,
         lambda c, u: decisions.mark_accusation(c, actor=u, now=utcnow(), reason=_field("reason")),
-        "The case is now a sealed accusation.",
+        N_("The case is now a sealed accusation."),
     ),
     "unmark_accusation": (
         TRIAGE,
         lambda c, u: decisions.unmark_accusation(
             c, _field("kind"), actor=u, now=utcnow(), reason=_field("reason")
         ),
-        "The case is no longer sealed.",
+        N_("The case is no longer sealed."),
     ),
     "reroute": (
         TRIAGE,
         lambda c, u: routing.override_route(
             c, _department(_field("department")), actor=u, now=utcnow(), reason=_field("reason")
         ),
-        "The case was sent to another department.",
+        N_("The case was sent to another department."),
     ),
     "decide_extension": (
         TRIAGE,
         lambda c, u: routing.decide_extension(
             c, _field("decision") == "approve", actor=u, now=utcnow(), reason=_field("reason")
         ),
-        "The extension request was decided.",
+        N_("The extension request was decided."),
     ),
-    "named_party": (TRIAGE, _named_party, "The named party was recorded."),
+    "named_party": (TRIAGE, _named_party, N_("The named party was recorded.")),
     "return": (
         DEPARTMENT,
         lambda c, u: routing.return_case(c, actor=u, now=utcnow(), reason=_field("reason")),
-        "The case was returned to the party office.",
+        N_("The case was returned to the party office."),
     ),
     "request_extension": (
         DEPARTMENT,
         lambda c, u: routing.request_extension(
             c, _extension_days(), actor=u, now=utcnow(), reason=_field("reason")
         ),
-        "The extension was requested.",
+        N_("The extension was requested."),
     ),
     "take": (
         HANDLING,
         lambda c, u: workspace.take_case(c, actor=u, now=utcnow()),
-        "You now handle this case.",
+        N_("You now handle this case."),
     ),
     "submit": (
         HANDLING,
         lambda c, u: approval.submit_for_approval(c, actor=u, now=utcnow()),
-        "The reply was submitted for approval.",
+        N_("The reply was submitted for approval."),
     ),
     "approve": (
         HANDLING,
         lambda c, u: approval.approve(c, actor=u, now=utcnow(), comment=_field("reason")),
-        "The reply was approved.",
+        N_("The reply was approved."),
     ),
     "send_back": (
         HANDLING,
         lambda c, u: approval.send_back(c, actor=u, now=utcnow(), comment=_field("reason")),
-        "The reply was sent back to the department with your comment.",
+        N_("The reply was sent back to the department with your comment."),
     ),
     "note": (
         ANY_HANDLER,
         lambda c, u: decisions.add_note(c, _field("text"), actor=u, now=utcnow()),
-        "The note was added.",
+        N_("The note was added."),
     ),
 }
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from cases.i18n import N_  # noqa: F401  (re-exported for the services that tell the person)
 from cases.mailer import queue_outbound_message
 from cases.models import Case, StaffUser
 
@@ -17,11 +18,6 @@ def tell_person(case: Case, what: str, body: str, *, now: datetime, actor: Staff
         return "no_email"
     queue_outbound_message(case, f"[{case.reference}] {what}", body, now=now, author=actor)
     return "email"
-
-
-def N_(message: str) -> str:  # noqa: N802 - the name pybabel extracts by default
-    """Mark ``message`` for extraction; it is translated later, in the person's language."""
-    return message
 
 
 def in_person_language(case: Case, message: str, **values: object) -> str:

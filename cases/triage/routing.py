@@ -13,7 +13,7 @@ from cases.extensions import db
 from cases.models import Case, CaseEvent, CaseNamedParty, Department, RoutingRule, StaffUser
 from cases.triage.access import case_is_sealed
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
-from cases.triage.notify import in_person_language, tell_person
+from cases.triage.notify import N_, in_person_language, tell_person
 from cases.triage.workflow import TriageError, change_status, note_event
 
 DISCIPLINE_KIND = "discipline"
@@ -178,11 +178,11 @@ def decide_extension(case: Case, approve: bool, *, actor: StaffUser, now: dateti
     case.due_estimated = case.due_estimated or due.estimated
     told = tell_person(
         case,
-        in_person_language(case, "Your case needs more time"),
+        in_person_language(case, N_("Your case needs more time")),
         in_person_language(
             case,
-            "We need more time to answer your opinion %(reference)s. The reply is now due by "
-            "%(due)s. The reason: %(reason)s",
+            N_("We need more time to answer your opinion %(reference)s. The reply is now due by "
+               "%(due)s. The reason: %(reason)s"),
             reference=case.reference,
             due=due.due.isoformat(),
             reason=reason.strip(),
