@@ -82,6 +82,11 @@ def check_roles(roles: Iterable[str], department_codes: Iterable[str]) -> tuple[
     return wanted, departments
 
 
+def is_active_admin(user: StaffUser) -> bool:
+    """Whether ``user`` is an active admin (one of those who must never all be gone)."""
+    return ADMIN in user.roles and user.active
+
+
 def check_keeps_an_admin(user: StaffUser, *, roles_after: Iterable[str], active_after: bool) -> None:
     """Refuse a change that would leave no active admin (nobody could administer the system).
 
@@ -89,7 +94,7 @@ def check_keeps_an_admin(user: StaffUser, *, roles_after: Iterable[str], active_
     same moment cannot both succeed: the second waits, then sees the first one gone. SQLite has no
     row locks: the caller also calls check_an_admin_remains once its change is flushed.
     """
-    if not (ADMIN in user.roles and user.active) or (ADMIN in set(roles_after) and active_after):
+    if not is_active_admin(user) or (ADMIN in set(roles_after) and active_after):
         return
     admins = db.session.scalars(
         db.select(StaffUser.id)
@@ -103,7 +108,7 @@ def check_keeps_an_admin(user: StaffUser, *, roles_after: Iterable[str], active_
 
 
 def check_an_admin_remains() -> None:
-    """After a flushed change: refuse it if no active admin is left (the caller rolls back).
+    """After a flushed change to an active admin: refuse it if none is left (the caller rolls back).
 
     On SQLite the flushed write holds the database's write lock, so a concurrent removal of the
     other admin has either committed before (and is seen here) or waits until this one is done.
@@ -154,7 +159,9 @@ def deactivate_user(user: StaffUser) -> None:
 
     The last active admin cannot be deactivated.
     """
+    was_admin = is_active_admin(user)
     check_keeps_an_admin(user, roles_after=user.roles, active_after=False)
     user.active = False
     end_sessions(user)
-    check_an_admin_remains()
+    if was_admin:
+        check_an_admin_remains()

@@ -27,6 +27,7 @@ from cases.users import (
     check_roles,
     create_user,
     deactivate_user,
+    is_active_admin,
     random_password,
     set_password,
 )
@@ -93,7 +94,7 @@ def update_account(
     actor: StaffUser,
 ) -> None:
     """Change an account's name, roles and departments (the last admin keeps the admin role). Flushes."""
-    before = account_snapshot(user)
+    before, was_admin = account_snapshot(user), is_active_admin(user)
     wanted, departments = check_roles(roles, department_codes)
     check_keeps_an_admin(user, roles_after=wanted, active_after=user.active)
     user.display_name = display_name.strip() or user.display_name
@@ -101,7 +102,8 @@ def update_account(
     user.role_rows = kept + [StaffRole(role) for role in wanted if role not in {r.role for r in kept}]
     user.departments = departments
     db.session.flush()
-    check_an_admin_remains()
+    if was_admin:
+        check_an_admin_remains()
     audit.record(audit.STAFF_USER, user.id, "updated", actor=actor, before=before,
                  after=account_snapshot(user))
 

@@ -95,7 +95,10 @@ def _change(event: AuditEvent, name: str, before: Any, after: Any) -> str:
 
 def describe_event(event: AuditEvent) -> EventRow:
     """The event in the reader's language (no codes)."""
-    actor = (event.actor.display_name or event.actor.email) if event.actor is not None else _("System")
+    if event.actor is not None:
+        actor = event.actor.display_name or event.actor.email
+    else:
+        actor = _("Command line") if event.actor_label == "command line" else _("System")
     changes = [_change(event, name, before, after) for name, before, after in audit.changed_fields(event)]
     return EventRow(event, actor, audit_label(AUDIT_ENTITY_LABELS, event.entity), _subject(event),
                     audit_label(AUDIT_ACTION_LABELS, event.action), changes)

@@ -254,6 +254,7 @@ AUDIT_ACTION_LABELS = {
     "temporary_password": _("Temporary password issued"),
     "password_set_by_link": _("Password set through a one-time link"),
     "password_changed": _("Password changed by its holder"),
+    "password_set_by_command": _("Password set from the command line"),
 }
 
 AUDIT_FIELD_LABELS = {

@@ -305,3 +305,20 @@ def test_two_admins_removing_each_other_at_once_leave_one(app: Flask):
     other.join(10)
     assert outcome == ["last_admin"]
     assert user_by("admin2@hqcbd.test").active and not user_by("admin1@hqcbd.test").active
+
+
+def test_changes_from_the_command_line_are_in_the_audit_log_too(app: Flask, client: FlaskClient):
+    _as_admin(client)
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["users", "create", "--email", COLLEAGUE, "--role", "leader"])
+    assert created.exit_code == 0, created.output
+    printed = created.output.rsplit(": ", 1)[1].strip()
+    assert runner.invoke(args=["users", "set-password", "--email", COLLEAGUE]).exit_code == 0
+    assert runner.invoke(args=["users", "deactivate", "--email", COLLEAGUE]).exit_code == 0
+    events = audit_events("staff_user")
+    assert [(e.action, e.actor_id, e.actor_label) for e in events] == [
+        ("created", None, "command line"), ("password_set_by_command", None, "command line"),
+        ("deactivated", None, "command line")]
+    assert printed not in json.dumps([[e.before, e.after] for e in events])
+    html = page_text(client.get("/staff/admin/audit"))
+    assert "命令行" in html and "通过命令行设置密码" in html
