@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from cases.admin import AdminError, audit
 from cases.admin.departments import CODE_PATTERN
 from cases.extensions import db
+from cases.handling.discipline import STEP_EVENT
 from cases.models import CaseEvent, DisciplineMeasure, StaffUser
 
 _FIELDS = ("code", "name_zh", "name_en", "position", "concludes", "active")
@@ -32,13 +33,15 @@ def all_measures() -> list[DisciplineMeasure]:
 def measure_in_use(measure: DisciplineMeasure) -> bool:
     """Whether any case's history names the measure.
 
-    The discipline track records a measure as an event whose detail holds the measure's code, so
-    the code is looked for as a JSON string value in the events' detail: a cautious test (any key
-    that holds the code counts), since a wrong "unused" would delete what a case refers to.
+    The discipline track records each step as a ``discipline_step`` event whose detail holds the
+    measure's code (cases.handling.discipline); the code is looked for as a JSON string value of
+    that detail, a cautious test (any key holding it counts): a wrong "unused" would delete what a
+    case refers to.
     """
     return db.session.scalar(
         db.select(CaseEvent.id).where(
-            db.cast(CaseEvent.detail, db.Text).contains(f'"{measure.code}"', autoescape=True)
+            CaseEvent.action == STEP_EVENT,
+            db.cast(CaseEvent.detail, db.Text).contains(f'"{measure.code}"', autoescape=True),
         ).limit(1)
     ) is not None
 

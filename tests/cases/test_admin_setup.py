@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from cases.admin import audit
 from cases.admin.discipline_list import measure_in_use
 from cases.extensions import db
+from cases.handling.discipline_measures import active_measure
 from cases.holidays import chinesecalendar_years
 from cases.models import (
     AuditEvent,
@@ -27,6 +28,7 @@ from cases.triage import decisions, links
 from cases.triage.calendar import current_calendar
 from cases.triage.routing import routed_department
 from tests.cases.admin_support import ADMIN_EMAIL, admin, audit_events, log_in, page_text, post_form
+from tests.cases.discipline_support import accepted_accusation, setup_discipline, step
 from tests.cases.triage_support import dept, new_case, reload_case, staff
 
 NOW = datetime(2024, 3, 4, 2, 0, tzinfo=UTC)
@@ -225,21 +227,15 @@ def test_holiday_overrides_take_effect_at_once_with_their_source(as_admin: Flask
 
 
 def test_the_discipline_list_deactivates_what_a_case_used(as_admin: FlaskClient):
+    inspector = setup_discipline()  # the seeded list (every test starts from empty tables)
     added = post_form(as_admin, "/staff/admin/discipline", {"code": "referral", "name_zh": "移送处理",
                                                             "name_en": "Referred", "position": "5"})
     assert added.status_code == 302
     measure = db.session.scalar(db.select(DisciplineMeasure).where(DisciplineMeasure.code == "referral"))
-    # The list as migration 0009 seeds it (every test starts from empty tables).
-    for position, (code, zh, en) in enumerate((("preliminary_check", "初步核实", "Preliminary verification"),
-                                               ("talk_or_letter", "谈话函询", "Talk or written enquiry")), 1):
-        db.session.add(DisciplineMeasure(code=code, name_zh=zh, name_en=en, position=position))
-    db.session.commit()
     used = db.session.scalar(db.select(DisciplineMeasure).where(DisciplineMeasure.code == "talk_or_letter"))
-    # A case recorded the second one (the discipline track keeps the code in the event's detail).
-    case = new_case()
-    db.session.add(CaseEvent(case_id=case.id, action="discipline_measure", actor_label="system",
-                             detail={"measure": "talk_or_letter"}))
-    db.session.commit()
+    # An inspector records a step with the second one on an accusation (the discipline track's service).
+    accusation = accepted_accusation(inspector)
+    step(accusation, "talk_or_letter", accusation.case.accepted_at.date(), "约谈当事人。")
     html = page_text(as_admin.get(f"/staff/admin/discipline/{used.id}"))
     assert "不能删除" in html and f"/staff/admin/discipline/{used.id}/delete" not in html
     refused = post_form(as_admin, f"/staff/admin/discipline/{used.id}", {},
@@ -250,6 +246,7 @@ def test_the_discipline_list_deactivates_what_a_case_used(as_admin: FlaskClient)
     assert deactivated.status_code == 302
     db.session.expire_all()
     assert db.session.get(DisciplineMeasure, used.id).active is False
+    assert active_measure("talk_or_letter") is None  # no longer offered to inspectors
     assert post_form(as_admin, f"/staff/admin/discipline/{measure.id}", {},
                      action=f"/staff/admin/discipline/{measure.id}/delete").status_code == 302
     db.session.expire_all()
@@ -257,8 +254,8 @@ def test_the_discipline_list_deactivates_what_a_case_used(as_admin: FlaskClient)
     assert [e.action for e in audit_events("discipline_measure")] == ["created", "deactivated", "deleted"]
     assert "移送处理" not in page_text(as_admin.get("/staff/admin/discipline"))
     # The code is matched whole and literally: the underscore is no wildcard.
-    db.session.add(CaseEvent(case_id=case.id, action="note", actor_label="system",
-                             detail={"text": "preliminaryXcheck", "other": "preliminary"}))
+    db.session.add(CaseEvent(case_id=accusation.case.id, action="discipline_step", actor_label="system",
+                             detail={"measure": "preliminaryXcheck", "other": "preliminary"}))
     db.session.commit()
     checked = db.session.scalar(db.select(DisciplineMeasure)
                                 .where(DisciplineMeasure.code == "preliminary_check"))

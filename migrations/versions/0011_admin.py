@@ -1,8 +1,8 @@
 """administration: the audit log, one-time password links, and the flag that makes a user
 change a temporary password
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011_admin
+Revises: 0010_sending
 Create Date: 2026-12-08 09:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0009'
+revision = '0011_admin'
+down_revision = '0010_sending'
 branch_labels = None
 depends_on = None
 
