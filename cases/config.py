@@ -150,5 +150,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "OFFICE_APPROVAL_KINDS": tuple(
             kind.strip() for kind in env.get("OFFICE_APPROVAL_KINDS", "").split(",") if kind.strip()
         ),
+        # How long a one-time link to set a staff password stays valid (it also dies once used).
+        "PASSWORD_LINK_HOURS": _int(env, "PASSWORD_LINK_HOURS", 24),
     }
     return config

@@ -6,6 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 import chinese_calendar
+from chinese_calendar.constants import holidays as _package_holidays
 
 from cases.domain.deadlines import WorkingCalendar
 
@@ -17,6 +18,12 @@ def chinesecalendar_lookup(day: date) -> bool | None:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return None  # the package only knows the years it was released for
+
+
+def chinesecalendar_years() -> tuple[int, int]:
+    """The first and last year chinesecalendar knows (beyond them: weekends only, plus overrides)."""
+    years = [day.year for day in _package_holidays]
+    return min(years), max(years)
 
 
 def working_calendar(overrides: dict[date, bool] | None = None) -> WorkingCalendar:

@@ -10,16 +10,44 @@ import click
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from cases.admin import audit
+from cases.admin.accounts import account_snapshot
 from cases.auth import normalise_email
 from cases.catalogue import import_bundled_if_missing
 from cases.departments import ensure_default_departments
 from cases.domain.roles import ADMIN, ROLES
 from cases.extensions import db
 from cases.handling.discipline_measures import ensure_default_measures
+from cases.models import StaffUser
 from cases.users import UserError, create_user, deactivate_user, find_user, has_admin, set_password
 
 T = TypeVar("T")
 users_cli = AppGroup("users", help="Manage staff accounts.")
+COMMAND_LINE = "command line"  # the audit log's actor for changes made here
+
+
+def _create_user(*args: object, **kwargs: object) -> tuple[StaffUser, str]:
+    """create_user, with its audit event (the administration pages show who added whom, and how)."""
+    user, password = create_user(*args, **kwargs)  # type: ignore[arg-type]
+    audit.record(audit.STAFF_USER, user.id, "created", actor=None, actor_label=COMMAND_LINE,
+                 after=account_snapshot(user))
+    return user, password
+
+
+def _set_password(email: str, given: str | None) -> str:
+    user = find_user(email)
+    password = set_password(user, given)
+    audit.record(audit.STAFF_USER, user.id, "password_set_by_command", actor=None, actor_label=COMMAND_LINE,
+                 after={"must_change": user.must_change_password})
+    return password
+
+
+def _deactivate(email: str) -> None:
+    user = find_user(email)
+    before = account_snapshot(user)
+    deactivate_user(user)
+    audit.record(audit.STAFF_USER, user.id, "deactivated", actor=None, actor_label=COMMAND_LINE,
+                 before=before, after=account_snapshot(user))
 
 
 @click.command("init")
@@ -34,7 +62,7 @@ def init_command(admin_email: str) -> None:
     measures = ensure_default_measures()
     password = None
     if not has_admin():
-        _user, password = create_user(admin_email, [ADMIN], display_name="Administrator")
+        _user, password = _create_user(admin_email, [ADMIN], display_name="Administrator")
     db.session.commit()
     click.echo("database schema: up to date")
     click.echo(f"catalogue: {'imported' if imported else 'already present'} ({plan.title[:30]}…)")
@@ -59,7 +87,7 @@ def create_user_command(email: str, roles: tuple[str, ...], departments: tuple[s
                         password_stdin: bool) -> None:
     """Create a staff account; a random password is printed once unless --password-stdin."""
     given = _stdin_password(password_stdin)
-    user, password = _committed(lambda: create_user(email, roles, departments, given, display_name=name))
+    user, password = _committed(lambda: _create_user(email, roles, departments, given, display_name=name))
     click.echo(f"created {user.email} with roles {', '.join(sorted(user.roles))}")
     _show_once(password, given)
 
@@ -70,7 +98,7 @@ def create_user_command(email: str, roles: tuple[str, ...], departments: tuple[s
 def set_password_command(email: str, password_stdin: bool) -> None:
     """Set a new password (random, printed once, unless --password-stdin); ends the user's sessions."""
     given = _stdin_password(password_stdin)
-    password = _committed(lambda: set_password(find_user(email), given))
+    password = _committed(lambda: _set_password(email, given))
     click.echo(f"new password set for {normalise_email(email)}; their sessions have ended")
     _show_once(password, given)
 
@@ -79,7 +107,7 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 @click.option("--email", required=True, help="The staff member's e-mail (their login).")
 def deactivate_command(email: str) -> None:
     """Deactivate a staff account: it can no longer log in and its sessions end at once."""
-    _committed(lambda: deactivate_user(find_user(email)))
+    _committed(lambda: _deactivate(email))
     click.echo(f"deactivated {normalise_email(email)}; their sessions have ended")
 
 

@@ -185,6 +185,15 @@ def init_app(app: Flask) -> None:
             message=_("The page you asked for does not exist."),
         )
 
+    @app.errorhandler(403)
+    def _forbidden(error: Exception) -> tuple[str, int]:
+        return _error_page(
+            "errors/error.html", 403,
+            title=_("You may not open this page"),
+            message=_("Your account does not have the role this page needs. "
+                      "If you need it for your work, ask an administrator."),
+        )
+
     @app.errorhandler(429)
     def _too_many(error: Exception) -> tuple[str, int]:
         return _error_page(

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 
 from tests.cases.discipline_support import accepted_accusation, concluded, setup_discipline, step
+from tests.cases.test_staff_web import make_user
 from tests.cases.triage_support import PASSWORD, new_case, setup_departments, staff
 from tests.support.axe import axe_violations as violations
 
@@ -21,7 +22,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PUBLIC = ["/", "/problems/1.1", "/feedback/new", "/feedback/received", "/track", "/staff/login",
           "/no-such-page"]
 STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff/cases/new",
-         "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered"]
+         "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered",
+         "/staff/account/password", "/staff/admin/"]  # the last: 403 for a supervisor
+ADMIN = ["/staff/admin/", "/staff/admin/accounts", "/staff/admin/accounts/new", "/staff/admin/departments",
+         "/staff/admin/departments/new", "/staff/admin/routing", "/staff/admin/routing?probe-item=p:1.1",
+         "/staff/admin/routing?probe-reference=HQ-2000-000001", "/staff/admin/holidays?year=2030",
+         "/staff/admin/discipline", "/staff/admin/audit"]
 
 
 @pytest.fixture
@@ -52,6 +58,7 @@ def _log_in(page, base: str, email: str) -> None:  # noqa: ANN001
 def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, language: str) -> None:
     setup_departments()
     staff("supervisor")
+    make_user(email="admin@hqcbd.test", roles=("admin",))
     case = new_case("核心区楼宇空置率高，建议加大招商力度。")
     base = live_server
     failures: dict[str, list[str]] = {}
@@ -66,6 +73,12 @@ def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, languag
     _log_in(page_in, base, "supervisor@hqcbd.test")
     for path in [*STAFF, f"/staff/cases/{case.reference}"]:
         _check(page_in, base + path, failures)
+    page_in.context.clear_cookies()
+    _log_in(page_in, base, "admin@hqcbd.test")
+    for path in [*ADMIN, *_admin_walk()]:
+        _check(page_in, base + path, failures)
+        assert "/staff/login" not in page_in.url and "无权" not in page_in.title(), path  # really seen
+    _admin_forms(page_in, base, failures)
     assert failures == {}
 
 
@@ -94,6 +107,46 @@ def test_the_discipline_panel_passes_wcag_2_1_aa(app: Flask, page_in, live_serve
     if found_now := violations(page_in):
         failures["discipline step refused"] = found_now
     assert failures == {}
+
+
+def _admin_walk() -> list[str]:
+    """Pages of one account, department, rule, date and measure, and a one-time link's page."""
+    from datetime import UTC, date, datetime
+
+    from cases.admin.accounts import issue_password_link
+    from cases.admin.discipline_list import create_measure
+    from cases.admin.holidays import add_override
+    from cases.extensions import db
+    from cases.models import Department, RoutingRule, StaffUser
+
+    admin = db.session.scalar(db.select(StaffUser).where(StaffUser.email == "admin@hqcbd.test"))
+    add_override(date(2030, 10, 1), False, "国务院办公厅通知", actor=admin)
+    measure = create_measure("referral", "移送处理", "Referred", 5, False, actor=admin)
+    supervisor = db.session.scalar(db.select(StaffUser).where(StaffUser.email == "supervisor@hqcbd.test"))
+    token = issue_password_link(supervisor, actor=admin, now=datetime.now(UTC))
+    db.session.commit()
+    department = db.session.scalar(db.select(Department).where(Department.code == "economy"))
+    rule = db.session.scalar(db.select(RoutingRule).order_by(RoutingRule.id))
+    return [f"/staff/admin/accounts/{supervisor.id}", f"/staff/admin/departments/{department.id}",
+            f"/staff/admin/routing/{rule.id}", "/staff/admin/holidays/2030-10-01",
+            f"/staff/admin/discipline/{measure.id}", f"/staff/password/{token}"]
+
+
+def _admin_forms(page, base: str, failures: dict[str, list[str]]) -> None:  # noqa: ANN001
+    """The new-account form with its errors, then the page that shows a temporary password once."""
+    page.goto(f"{base}/staff/admin/accounts/new")
+    page.locator("form.form button[type=submit]").click()
+    assert page.locator(".error-summary").is_visible()
+    if found := violations(page):
+        failures["/staff/admin/accounts/new (errors)"] = found
+    page.fill("#email", "new.colleague@hqcbd.shanghai.gov.cn")
+    page.fill("#display_name", "新同事")
+    page.check("#roles-0")
+    page.check("#password_method-1")
+    page.locator("form.form button[type=submit]").click()
+    assert page.locator("#temporary-password").is_visible()
+    if found := violations(page):
+        failures["/staff/admin/accounts/new (temporary password)"] = found
 
 
 def test_the_check_finds_a_violation_when_there_is_one(page_in) -> None:

@@ -21,6 +21,7 @@ class RoutingChoice:
 
     department: str
     because: str
+    rule: Rule | None = None  # the rule that chose (its task or problem says why; neither: the default)
 
 
 def choose_department(
@@ -32,12 +33,12 @@ def choose_department(
     by_problem = {rule.problem_code: rule for rule in rules if rule.task_id is None and rule.problem_code}
     for task_id in task_ids:
         if task_id in by_task:
-            return RoutingChoice(by_task[task_id].department, f"task {task_id}")
+            return RoutingChoice(by_task[task_id].department, f"task {task_id}", by_task[task_id])
     for code in sorted(problem_codes, key=_code_key):
         if code in by_problem:
-            return RoutingChoice(by_problem[code].department, f"problem {code}")
+            return RoutingChoice(by_problem[code].department, f"problem {code}", by_problem[code])
     default = next((r for r in rules if r.task_id is None and r.problem_code is None), None)
-    return RoutingChoice(default.department, "default rule") if default else None
+    return RoutingChoice(default.department, "default rule", default) if default else None
 
 
 def _code_key(code: str) -> tuple[int, ...]:

@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see the whole metadata."""
 
+from cases.models.audit import AuditEvent, PasswordLink
 from cases.models.case import Attachment, Case, CaseEvent, CaseMessage, ReferenceCounter
 from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Task
 from cases.models.handling import DisciplineMeasure, DraftFile, ReplyDraft
@@ -12,6 +13,7 @@ from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
 __all__ = [
     "Area",
+    "AuditEvent",
     "Attachment",
     "Case",
     "CaseEvent",
@@ -30,6 +32,7 @@ __all__ = [
     "DraftFile",
     "Measure",
     "OutboxItem",
+    "PasswordLink",
     "Problem",
     "RectificationPlan",
     "ReferenceCounter",

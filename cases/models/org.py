@@ -78,6 +78,9 @@ class StaffUser(UserMixin, db.Model):
     # Part of the id stored in the session cookie (see get_id): replacing it on logout, password
     # change or deactivation makes every cookie issued before useless, even one copied earlier.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Set with a temporary password an administrator printed: every staff page asks for a new
+    # password of the user's own until they have chosen one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     role_rows: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     departments: Mapped[list[Department]] = relationship(

@@ -5,6 +5,7 @@ from flask import Blueprint
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
+    admin_pages,  # administration and passwords
     case_views,
     decision_views,
     discipline_views,

@@ -229,3 +229,64 @@ def report_back_delivery_label(status: str | None) -> str:
         return str(_("E-mail waiting to be sent"))
     return str(_("E-mail not delivered"))
 
+# Administration: department kinds and the audit log's entities, actions and fields.
+DEPARTMENT_KIND_LABELS = {
+    "division": _("Division or centre (处室、中心)"),
+    "party_office": _("Party office (机关党委办公室)"),
+    "discipline": _("Discipline inspection group (驻委纪检组)"),
+}
+
+AUDIT_ENTITY_LABELS = {
+    "staff_user": _("Staff account"),
+    "department": _("Department"),
+    "routing_rule": _("Routing rule"),
+    "holiday_override": _("Holiday or working day"),
+    "discipline_measure": _("Discipline handling measure"),
+}
+
+AUDIT_ACTION_LABELS = {
+    "created": _("Created"),
+    "updated": _("Changed"),
+    "deleted": _("Removed"),
+    "deactivated": _("Deactivated"),
+    "reactivated": _("Reactivated"),
+    "password_link": _("One-time password link issued"),
+    "temporary_password": _("Temporary password issued"),
+    "password_set_by_link": _("Password set through a one-time link"),
+    "password_changed": _("Password changed by its holder"),
+    "password_set_by_command": _("Password set from the command line"),
+}
+
+AUDIT_FIELD_LABELS = {
+    "email": _("E-mail address"),
+    "display_name": _("Name"),
+    "roles": _("Roles"),
+    "departments": _("Departments"),
+    "active": _("Active"),
+    "must_change": _("Must choose a new password"),
+    "expires_at": _("Valid until"),
+    "code": _("Code"),
+    "name_zh": _("Name in Chinese"),
+    "name_en": _("Name in English"),
+    "kind": _("Kind"),
+    "office_approval": _("The party office must also approve its replies"),
+    "problem": _("Problem"),
+    "task": _("Task"),
+    "department": _("Department"),
+    "note": _("Note"),
+    "day": _("Date"),
+    "is_working_day": _("Kind of day"),
+    "source": _("Source"),
+    "position": _("Order in the list"),
+    "concludes": _("Concludes the handling"),
+}
+
+
+def department_kind_label(kind: str) -> str:
+    """The translated label of a department kind."""
+    return str(DEPARTMENT_KIND_LABELS.get(kind, kind))
+
+
+def audit_label(table: dict[str, object], code: str) -> str:
+    """The translated label of an audit entity, action or field code (the code when unknown)."""
+    return str(table.get(code, code))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from flask_babel import gettext as _
 
 from cases.domain import clocks as clock_rules
-from cases.domain.routing import Rule, choose_department
+from cases.domain.routing import RoutingChoice, Rule, choose_department
 from cases.domain.states import WITH_DEPARTMENT
 from cases.extensions import db
 from cases.models import Case, CaseEvent, CaseNamedParty, Department, RoutingRule, StaffUser
@@ -51,15 +52,24 @@ def _check_not_named(case: Case, department: Department) -> None:
         raise TriageError(_("This case names that department: it cannot be given to it."))
 
 
-def routed_department(case: Case) -> tuple[Department, str]:
-    """The department the rules give ``case`` and why (sealed cases: the discipline group)."""
-    if case_is_sealed(case):
-        return discipline_department(), "sealed: discipline inspection group"
-    choice = choose_department(_rules(), [p.code for p in case.problems], [t.id for t in case.tasks])
+def rules_choice(problem_codes: Sequence[str], task_ids: Sequence[int]) -> tuple[Department, RoutingChoice]:
+    """The department the routing rules give these linked items, and the choice (with its rule).
+
+    The one place the rules are read and applied: acceptance and the administration's dry run.
+    """
+    choice = choose_department(_rules(), problem_codes, task_ids)
     if choice is None:
         raise TriageError(_("No routing rule applies and there is no default rule."))
     department = db.session.scalar(db.select(Department).where(Department.code == choice.department))
     assert department is not None
+    return department, choice
+
+
+def routed_department(case: Case) -> tuple[Department, str]:
+    """The department the rules give ``case`` and why (sealed cases: the discipline group)."""
+    if case_is_sealed(case):
+        return discipline_department(), "sealed: discipline inspection group"
+    department, choice = rules_choice([p.code for p in case.problems], [t.id for t in case.tasks])
     return department, choice.because
 
 
