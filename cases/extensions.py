@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -29,10 +30,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class StaffLoginManager(LoginManager):
+    """Flask-Login, with its session protection applied only to sessions that hold a signed-in user.
+
+    In "strong" mode Flask-Login treats every anonymous session that has anything in it (the public
+    form's CSRF token, the language) as tampered with: it rewrites the session and clears the
+    remember cookie on every request. Two requests in flight from one browser (a page and its
+    favicon) then race to set the cookie, and the older one can erase the CSRF token the page has
+    just been given: the person's next submission fails as an expired form. Nobody is signed in
+    in such a session, so there is nothing to protect in it.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return bool(super()._session_protection_failed())
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 mail = Mail()
-login_manager = LoginManager()
+login_manager = StaffLoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -157,9 +157,9 @@ def send_case_message(message_id: int) -> str:
 
 def _headers(message: CaseMessage) -> dict[str, str]:
     headers = {LOOP_HEADER: sender_domain()}  # marks our own mail if it ever comes back to us
-    if message.purpose != "reply":
-        # RFC 3834: an automatic message; other robots must not answer it. A reply a person wrote
-        # and approved is not one.
+    if message.purpose in ("notice", "acknowledgement"):
+        # RFC 3834: an automatic message; other robots must not answer it. A reply or a report back
+        # a person wrote is not one.
         headers["Auto-Submitted"] = "auto-replied"
     if message.in_reply_to:
         headers["In-Reply-To"] = f"<{message.in_reply_to}>"

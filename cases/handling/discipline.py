@@ -201,8 +201,9 @@ def report_back(case: Case, method: str, on: date | None, text: str, *, actor: S
     detail: dict[str, object] = {"method": method, "text": text}
     if method == rules.EMAIL:
         on = today
+        what = in_person_language(case, N_("Report back"))  # outside the f-string: pybabel finds it
         message = queue_outbound_message(
-            case, f"[{case.reference}] {in_person_language(case, N_('Report back'))}", text, now=now,
+            case, f"[{case.reference}] {what}", text, now=now,
             author=actor, in_reply_to=_last_inbound_message_id(case), purpose="report_back")
         message.delivery_method = rules.EMAIL
         db.session.flush()

@@ -125,6 +125,8 @@ EVENT_LABELS = {
     "acknowledgement_skipped": _("No automatic receipt sent"),
     "taken": _("Taken by a handler"),
     "taken_over": _("Taken over"),
+    "discipline_step": _("Step of the handling recorded"),
+    "reported_back": _("Reported back to the reporter"),
 }
 
 # Outbound e-mail delivery (CaseMessage.delivery_status); None for a reply not sent by e-mail.

@@ -114,3 +114,12 @@ def test_a_cookie_without_a_session_token_is_refused(client: FlaskClient) -> Non
         assert session["_user_id"] == f"{user.id}:{user.session_token}"
         session["_user_id"] = str(user.id)
     assert _refused(client)
+
+
+def test_an_anonymous_session_is_not_rewritten_by_every_request(app, client, catalogue) -> None:  # noqa: ANN001
+    # A page and its favicon in flight together must not race to set the session cookie: the older
+    # answer would erase the CSRF token the page has just given the form.
+    assert client.get("/feedback/new").headers.getlist("Set-Cookie")  # the form's CSRF token
+    for path in ("/", "/favicon.ico", "/track", "/no-such-page"):
+        cookies = client.get(path).headers.getlist("Set-Cookie")
+        assert not cookies, (path, cookies)

@@ -266,6 +266,7 @@ def test_session_cookie_flags_follow_the_scheme(client: FlaskClient) -> None:
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
     assert "Secure" not in session_cookie
 
+    client.delete_cookie("session")  # a new visitor: the page gives them a session cookie
     secure = client.get("/staff/login", base_url="https://localhost").headers.get_all("Set-Cookie")
     session_cookie = next(c for c in secure if c.startswith("session="))
     assert "Secure" in session_cookie
