@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, TextAreaField
+from wtforms import FieldList, FormField, PasswordField, TextAreaField
 from wtforms.fields.core import UnboundField
 
 from cases.domain.text_input import clean_line, clean_text
@@ -19,6 +19,23 @@ def _line_filter(value: Any) -> Any:
     return clean_line(value) if isinstance(value, str) else value
 
 
+class CleanMeta:
+    """WTForms' hook for options shared by every field of a form: the cleaning filter.
+
+    Used by CleanForm, and as the ``Meta`` of a plain WTForms subform (a FormField's form).
+    """
+
+    def bind_field(self, form: Any, unbound_field: UnboundField, options: dict[str, Any]) -> Any:
+        """Put the cleaning filter before the field's own filters."""
+        # A password is left as typed; lists of subforms hold no text of their own (and refuse
+        # filters): their fields are cleaned inside, by their own CleanMeta.
+        if issubclass(unbound_field.field_class, PasswordField | FieldList | FormField):
+            return unbound_field.bind(form=form, **options)
+        first = _text_filter if issubclass(unbound_field.field_class, TextAreaField) else _line_filter
+        filters = [first, *unbound_field.kwargs.get("filters", ())]
+        return unbound_field.bind(form=form, filters=filters, **options)
+
+
 class CleanForm(FlaskForm):
     """A FlaskForm whose text fields never hand a control character (a NUL…) to the services.
 
@@ -26,13 +43,4 @@ class CleanForm(FlaskForm):
     pages is built on this class.
     """
 
-    class Meta:
-        """WTForms' hook for options shared by every field of a form."""
-
-        def bind_field(self, form: Any, unbound_field: UnboundField, options: dict[str, Any]) -> Any:
-            """Put the cleaning filter before the field's own filters (a password is left as typed)."""
-            if issubclass(unbound_field.field_class, PasswordField):
-                return unbound_field.bind(form=form, **options)
-            first = _text_filter if issubclass(unbound_field.field_class, TextAreaField) else _line_filter
-            filters = [first, *unbound_field.kwargs.get("filters", ())]
-            return unbound_field.bind(form=form, filters=filters, **options)
+    Meta = CleanMeta
