@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
@@ -68,6 +69,7 @@ def init_command(admin_email: str) -> None:
     click.echo(f"catalogue: {'imported' if imported else 'already present'} ({plan.title[:30]}…)")
     click.echo(f"departments added: {departments}; routing rules added: {rules}")
     click.echo(f"discipline measures added: {measures}")
+    click.echo(f"outgoing mail: {_mail_destination()}")
     if password is not None:
         click.echo(f"first admin created: {admin_email}")
         click.echo(f"password (shown once, change it after logging in): {password}")
@@ -111,6 +113,14 @@ def deactivate_command(email: str) -> None:
     click.echo(f"deactivated {normalise_email(email)}; their sessions have ended")
 
 
+def _mail_destination() -> str:
+    """Where outgoing mail goes: the SMTP server, or the folder it is written to as files."""
+    config = current_app.config
+    if config.get("MAIL_FILE_DIR"):
+        return f"written as .eml files to {config['MAIL_FILE_DIR']} (not sent; set MAIL_SERVER to send)"
+    return f"SMTP {config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+
+
 def _stdin_password(wanted: bool) -> str | None:
     return sys.stdin.readline().rstrip("\n") if wanted else None
 
@@ -133,13 +143,12 @@ def _show_once(password: str, given: str | None) -> None:
 @click.command("about")
 def about_command() -> None:
     """Print the effective configuration (no secrets) and where each package was imported from."""
-    from flask import current_app
     from sqlalchemy.engine import make_url
 
     config = current_app.config
     url = make_url(str(config["SQLALCHEMY_DATABASE_URI"]))
     click.echo(f"database: {url.render_as_string(hide_password=True)}")
     click.echo(f"redis: {config['REDIS_URL'] or 'none (embedded mode: jobs run in-process)'}")
-    click.echo(f"mail server: {config['MAIL_SERVER']}:{config['MAIL_PORT']}")
+    click.echo(f"outgoing mail: {_mail_destination()}")
     click.echo(f"imap: {config['IMAP_HOST'] or 'not configured'}")
     click.echo(f"mailbox package: {config['MAILBOX_PACKAGE']}")

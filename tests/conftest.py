@@ -71,6 +71,7 @@ def _test_config(database_url: str) -> dict[str, object]:
         "EMBEDDED_JOBS": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SUPPRESS_SEND": True,
+        "MAIL_FILE_DIR": None,
         "MAIL_DEFAULT_SENDER": "hqcbd@example.test",
     }
 

@@ -203,6 +203,20 @@ def delivery_label(status: str | None) -> str:
     return str(DELIVERY_LABELS.get(status, _("Delivery state unknown")))
 
 
+# What an outbound e-mail was (CaseMessage.purpose, cases.mailer.PURPOSES).
+PURPOSE_LABELS = {
+    "reply": _("Reply"),
+    "notice": _("Notice to the person"),
+    "acknowledgement": _("Automatic receipt"),
+    "report_back": _("Report back"),
+}
+
+
+def purpose_label(purpose: str | None) -> str:
+    """The translated label of an outbound e-mail's purpose (never the code)."""
+    return str(PURPOSE_LABELS.get(purpose or "", _("E-mail")))
+
+
 def actor_label(label: str) -> str:
     """Who acted when no staff account did (the person, the system, the mailbox), translated."""
     return str(ACTOR_LABELS.get(label, _("The system")))
