@@ -258,6 +258,7 @@ AUDIT_ENTITY_LABELS = {
     "routing_rule": _("Routing rule"),
     "holiday_override": _("Holiday or working day"),
     "discipline_measure": _("Discipline handling measure"),
+    "api_token": _("API token"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -271,6 +272,7 @@ AUDIT_ACTION_LABELS = {
     "password_set_by_link": _("Password set through a one-time link"),
     "password_changed": _("Password changed by its holder"),
     "password_set_by_command": _("Password set from the command line"),
+    "revoked": _("Revoked"),
 }
 
 AUDIT_FIELD_LABELS = {
@@ -295,6 +297,8 @@ AUDIT_FIELD_LABELS = {
     "source": _("Source"),
     "position": _("Order in the list"),
     "concludes": _("Concludes the handling"),
+    "prefix": _("Token begins with"),
+    "user_id": _("Staff account number"),
 }
 
 
