@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.logger.setLevel(logging.INFO)
 
     from cases import web
+    from cases.api import api_bp
     from cases.cli import register_cli
     from cases.staff import staff_bp
     from feedback import feedback_bp
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(mailbox_bp)
+    app.register_blueprint(api_bp)
     register_cli(app)
     app.cli.add_command(mailbox_cli)
     app.logger.info("mailbox package: %s", mailbox_location)

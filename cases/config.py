@@ -72,6 +72,19 @@ def _database_url(env: dict[str, str], instance_path: Path) -> str:
     return normalise_database_url(url)
 
 
+def _mail_file_dir(env: dict[str, str], instance_path: Path, *, embedded: bool) -> str | None:
+    """Where outgoing mail is written as .eml files instead of being sent, or None to send by SMTP.
+
+    The embedded mode with no mail server given (a newcomer's ``make run``) writes files, so that
+    what would be sent can be read and nothing waits on a server that does not exist.
+    """
+    if "MAIL_FILE_DIR" in env:
+        return env["MAIL_FILE_DIR"].strip() or None
+    if embedded and not env.get("MAIL_SERVER"):
+        return str(instance_path / "outgoing-mail")
+    return None
+
+
 def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[str, object]:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -93,6 +106,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "hqcbd@hqcbd.shanghai.gov.cn"),
         "MAIL_SUPPRESS_SEND": _flag(env, "MAIL_SUPPRESS_SEND", False),
+        "MAIL_FILE_DIR": _mail_file_dir(env, instance_path, embedded=redis_url is None),
         "IMAP_HOST": env.get("IMAP_HOST") or None,
         "IMAP_PORT": int(env["IMAP_PORT"]) if env.get("IMAP_PORT") else None,
         "IMAP_USER": env.get("IMAP_USER") or None,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import datetime
+from pathlib import Path
 
 from flask import current_app
 from flask_mail import Message
@@ -148,11 +150,27 @@ def send_case_message(message_id: int) -> str:
         email.attach(filename=attachment.filename, content_type=attachment.content_type,
                      data=attachment.data, disposition="attachment")
     email.msgId = f"<{message.message_id}>"
-    mail.send(email)
+    deliver(email, message.message_id or str(message.id))
     # Sent: the code is in the person's mailbox and nowhere else, not even encrypted.
     message.delivery_status, message.sealed_secret = "sent", None
     message.delivery_attempts, message.delivery_error = (message.delivery_attempts or 0) + 1, None
     return "sent"
+
+
+def deliver(email: Message, name: str) -> None:
+    """Send ``email`` by SMTP, or write it as ``<name>.eml`` when MAIL_FILE_DIR is set."""
+    folder = current_app.config.get("MAIL_FILE_DIR")
+    if not folder or current_app.config.get("MAIL_SUPPRESS_SEND"):
+        mail.send(email)
+        return
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    # The Message-ID is ours and safe as a name once its @ and brackets are gone; a retried job
+    # rewrites the same file instead of adding a second one.
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", name)[:150]
+    partial = target / f".{stem}.eml.tmp"
+    partial.write_bytes(email.as_bytes())
+    partial.replace(target / f"{stem}.eml")
 
 
 def _headers(message: CaseMessage) -> dict[str, str]:

@@ -119,6 +119,11 @@ def _dispatch(ids: Sequence[int], states: tuple[str, ...], stale_before: Any = N
         for item_id in claimed:
             try:
                 run_item(item_id)
+            except OSError as error:
+                # A mail server or a network away (smtplib's errors are OSErrors): expected, counted
+                # on the row and retried; one line, not a traceback per message.
+                current_app.logger.warning("embedded job %s failed, will retry: %s: %s", item_id,
+                                           type(error).__name__, error)
             except Exception:  # noqa: BLE001 - recorded on the row; the request must still succeed
                 current_app.logger.exception("embedded job %s failed", item_id)
         return len(claimed)

@@ -7,18 +7,21 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
 from cases.admin import audit
 from cases.admin.accounts import account_snapshot
+from cases.api_tokens import create_token, revoke_token, tokens_of
 from cases.auth import normalise_email
 from cases.catalogue import import_bundled_if_missing
 from cases.departments import ensure_default_departments
 from cases.domain.roles import ADMIN, ROLES
 from cases.extensions import db
 from cases.handling.discipline_measures import ensure_default_measures
-from cases.models import StaffUser
+from cases.models import ApiToken, StaffUser
+from cases.models.types import utcnow
 from cases.users import UserError, create_user, deactivate_user, find_user, has_admin, set_password
 
 T = TypeVar("T")
@@ -68,6 +71,7 @@ def init_command(admin_email: str) -> None:
     click.echo(f"catalogue: {'imported' if imported else 'already present'} ({plan.title[:30]}…)")
     click.echo(f"departments added: {departments}; routing rules added: {rules}")
     click.echo(f"discipline measures added: {measures}")
+    click.echo(f"outgoing mail: {_mail_destination()}")
     if password is not None:
         click.echo(f"first admin created: {admin_email}")
         click.echo(f"password (shown once, change it after logging in): {password}")
@@ -111,6 +115,53 @@ def deactivate_command(email: str) -> None:
     click.echo(f"deactivated {normalise_email(email)}; their sessions have ended")
 
 
+def _mail_destination() -> str:
+    """Where outgoing mail goes: the SMTP server, or the folder it is written to as files."""
+    config = current_app.config
+    if config.get("MAIL_FILE_DIR"):
+        return f"written as .eml files to {config['MAIL_FILE_DIR']} (not sent; set MAIL_SERVER to send)"
+    return f"SMTP {config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for (e.g. the OA system).")
+@click.option("--days", default=365, show_default=True, type=click.IntRange(0, 3650),
+              help="Valid for this many days; 0: until revoked.")
+def token_command(email: str, name: str, days: int) -> None:
+    """Make an API token for a staff member; the token is the last line (shown only now)."""
+    user = _committed(lambda: find_user(email))
+    if not user.active:
+        raise click.ClickException(f"{user.email} is deactivated: a token would not work")
+    token, secret = _committed(lambda: create_token(user, name, now=utcnow(), days=days or None,
+                                                    actor_label=COMMAND_LINE))
+    click.echo(f"token {token.id} for {user.email}" + (f", valid until {token.expires_at:%Y-%m-%d}"
+                                                      if token.expires_at else ", valid until revoked"))
+    click.echo(secret)
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def tokens_command(email: str) -> None:
+    """List a staff member's API tokens (never the tokens themselves)."""
+    user = _committed(lambda: find_user(email))
+    for token in tokens_of(user):
+        state = "revoked" if token.revoked_at else "active"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        click.echo(f"{token.id}\t{token.prefix}…\t{state}\tlast used {used}\t{token.name}")
+
+
+@users_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id: int) -> None:
+    """Revoke an API token by its number (see `users tokens`)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"no API token {token_id}")
+    changed = _committed(lambda: revoke_token(token, now=utcnow(), actor=None, actor_label=COMMAND_LINE))
+    click.echo(f"token {token_id} revoked" if changed else f"token {token_id} was already revoked")
+
+
 def _stdin_password(wanted: bool) -> str | None:
     return sys.stdin.readline().rstrip("\n") if wanted else None
 
@@ -133,13 +184,12 @@ def _show_once(password: str, given: str | None) -> None:
 @click.command("about")
 def about_command() -> None:
     """Print the effective configuration (no secrets) and where each package was imported from."""
-    from flask import current_app
     from sqlalchemy.engine import make_url
 
     config = current_app.config
     url = make_url(str(config["SQLALCHEMY_DATABASE_URI"]))
     click.echo(f"database: {url.render_as_string(hide_password=True)}")
     click.echo(f"redis: {config['REDIS_URL'] or 'none (embedded mode: jobs run in-process)'}")
-    click.echo(f"mail server: {config['MAIL_SERVER']}:{config['MAIL_PORT']}")
+    click.echo(f"outgoing mail: {_mail_destination()}")
     click.echo(f"imap: {config['IMAP_HOST'] or 'not configured'}")
     click.echo(f"mailbox package: {config['MAILBOX_PACKAGE']}")

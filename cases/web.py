@@ -31,10 +31,22 @@ def select_locale() -> str:
 
     if not has_request_context():  # jobs and commands: services still translate their messages
         return str(current_app.config["LANGUAGES"][0])
+    if request.path.startswith("/api/"):
+        return _accepted_language(current_app.config["LANGUAGES"])
     choice = session.get(LANGUAGE_COOKIE) or request.args.get("lang")
 
     languages = current_app.config["LANGUAGES"]
     return choice if choice in languages else languages[0]
+
+
+def _accepted_language(languages: list[str]) -> str:
+    """The API's language: the first of Accept-Language we speak (zh-CN, zh-Hans… are zh_Hans)."""
+    for tag, _quality in request.accept_languages:
+        base = tag.lower().replace("_", "-").split("-")[0]
+        for language in languages:
+            if language.lower().split("_")[0] == base:
+                return language
+    return languages[0]
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -72,7 +84,13 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         )
 
 
-def _error_page(template: str, status: int, **context: object) -> tuple[str, int]:
+def _error_page(template: str, status: int, **context: object) -> tuple[Any, int]:
+    if request.path.startswith("/api/"):
+        # An integrator's program reads JSON, also for a path no route matched (no blueprint's
+        # own handlers run then).
+        from cases.api import error_for_status
+
+        return error_for_status(status), status
     return render_template(template, **context), status
 
 

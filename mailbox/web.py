@@ -10,8 +10,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cases.domain import roles as role_names
 from cases.extensions import db
-from cases.models import Case, QuarantinedEmail, RawEmail, StaffUser
+from cases.handling.sending import undelivered_mail_condition
+from cases.models import Case, CaseMessage, QuarantinedEmail, RawEmail, StaffUser
 from cases.models.types import utcnow
+from cases.staff.labels import delivery_label, purpose_label
 from cases.staff.notices import Notice, home_notice
 from cases.triage.access import can_read_unscreened, visible_condition
 
@@ -78,11 +80,20 @@ def quarantine_list() -> str:
     undeliverable = db.session.scalars(select(Case).where(Case.email_undeliverable.is_(True),
                                                           visible_condition(user))
                                        .order_by(Case.id.desc()).limit(200)).all()
+    # Mail our server could not hand over (no server, refused, gave up): the bounce list above
+    # only knows addresses that bounced, so "every reply was delivered" needs both.
+    undelivered = db.session.execute(
+        select(CaseMessage.purpose, CaseMessage.delivery_status, CaseMessage.created_at, Case.reference)
+        .join(Case, CaseMessage.case_id == Case.id)
+        .where(undelivered_mail_condition(), visible_condition(user))
+        .order_by(CaseMessage.id.desc()).limit(200)).all()
     sizes = dict(db.session.execute(select(RawEmail.id, RawEmail.size)
                                     .where(RawEmail.id.in_([e.raw_email_id for e in entries]))).all())
     readable = can_read_unscreened(user)
     rows = [{"entry": e, "size": sizes.get(e.raw_email_id, 0), **_summary(e, readable)} for e in entries]
-    return render_template("mailbox/quarantine.html", rows=rows, undeliverable=undeliverable)
+    return render_template("mailbox/quarantine.html", rows=rows, undeliverable=undeliverable,
+                           undelivered=undelivered, purpose_label=purpose_label,
+                           delivery_label=delivery_label)
 
 
 @mailbox_bp.route("/quarantine/<int:entry_id>/retry", methods=["POST"])

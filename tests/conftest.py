@@ -71,6 +71,7 @@ def _test_config(database_url: str) -> dict[str, object]:
         "EMBEDDED_JOBS": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SUPPRESS_SEND": True,
+        "MAIL_FILE_DIR": None,
         "MAIL_DEFAULT_SENDER": "hqcbd@example.test",
     }
 
@@ -215,3 +216,18 @@ def browser() -> Iterator[object]:
             yield instance
         finally:
             instance.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The SQLite pass runs only the tests that touch a database: the rest ran on PostgreSQL.
+
+    A test touches the database when it asks for ``database_url``, directly or through ``app``,
+    ``client``, ``migrated`` and the like (pytest's fixture closure); pure tests of the domain and
+    the classifier give the same answer on either backend and would only cost time twice.
+    """
+    if BACKEND != "sqlite" or os.environ.get("SQLITE_PASS_RUNS_ALL"):
+        return
+    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept

@@ -23,7 +23,8 @@ PUBLIC = ["/", "/problems/1.1", "/feedback/new", "/feedback/received", "/track",
           "/no-such-page"]
 STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff/cases/new",
          "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered",
-         "/staff/account/password", "/staff/admin/"]  # the last: 403 for a supervisor
+         "/staff/account/password", "/staff/account/tokens",
+         "/staff/admin/"]  # the last: 403 for a supervisor
 ADMIN = ["/staff/admin/", "/staff/admin/accounts", "/staff/admin/accounts/new", "/staff/admin/departments",
          "/staff/admin/departments/new", "/staff/admin/routing", "/staff/admin/routing?probe-item=p:1.1",
          "/staff/admin/routing?probe-reference=HQ-2000-000001", "/staff/admin/holidays?year=2030",
@@ -116,6 +117,7 @@ def _admin_walk() -> list[str]:
     from cases.admin.accounts import issue_password_link
     from cases.admin.discipline_list import create_measure
     from cases.admin.holidays import add_override
+    from cases.api_tokens import create_token
     from cases.extensions import db
     from cases.models import Department, RoutingRule, StaffUser
 
@@ -124,12 +126,13 @@ def _admin_walk() -> list[str]:
     measure = create_measure("referral", "移送处理", "Referred", 5, False, actor=admin)
     supervisor = db.session.scalar(db.select(StaffUser).where(StaffUser.email == "supervisor@hqcbd.test"))
     token = issue_password_link(supervisor, actor=admin, now=datetime.now(UTC))
+    create_token(admin, "OA系统", now=datetime.now(UTC))
     db.session.commit()
     department = db.session.scalar(db.select(Department).where(Department.code == "economy"))
     rule = db.session.scalar(db.select(RoutingRule).order_by(RoutingRule.id))
     return [f"/staff/admin/accounts/{supervisor.id}", f"/staff/admin/departments/{department.id}",
             f"/staff/admin/routing/{rule.id}", "/staff/admin/holidays/2030-10-01",
-            f"/staff/admin/discipline/{measure.id}", f"/staff/password/{token}"]
+            f"/staff/admin/discipline/{measure.id}", f"/staff/password/{token}", "/staff/account/tokens"]
 
 
 def _admin_forms(page, base: str, failures: dict[str, list[str]]) -> None:  # noqa: ANN001

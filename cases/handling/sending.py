@@ -200,6 +200,12 @@ def not_delivered_condition() -> ColumnElement[bool]:
                 CaseMessage.delivery_status.in_(NOT_DELIVERED), CaseMessage.delivered_on.is_(None))
 
 
+def undelivered_mail_condition() -> ColumnElement[bool]:
+    """Outbound e-mail of any purpose (receipts and notices too) that has not reached the person."""
+    return and_(CaseMessage.direction == "outbound", CaseMessage.delivery_status.in_(NOT_DELIVERED),
+                CaseMessage.delivered_on.is_(None))
+
+
 def _undelivered_reply(case: Case, message_id: int, actor: StaffUser) -> CaseMessage:
     message = db.session.get(CaseMessage, message_id)
     if message is None or message.case_id != case.id or message.purpose != "reply":

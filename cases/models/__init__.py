@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see the whole metadata."""
 
+from cases.models.api import ApiToken
 from cases.models.audit import AuditEvent, PasswordLink
 from cases.models.case import Attachment, Case, CaseEvent, CaseMessage, ReferenceCounter
 from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Task
@@ -12,6 +13,7 @@ from cases.models.staged import StagedCase, StagedFile
 from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
 __all__ = [
+    "ApiToken",
     "Area",
     "AuditEvent",
     "Attachment",

@@ -13,5 +13,6 @@ from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
     handling_views,
     reply_views,
     staged_views,
+    token_views,
     views,
 )

@@ -66,6 +66,20 @@ class OwnPasswordForm(SetPasswordForm):
         render_kw={"autocomplete": "current-password"})
 
 
+class NewTokenForm(CleanForm):
+    """A name for a new API token and how long it stays valid."""
+
+    name = StringField(_("What the token is for"), filters=[_strip], validators=[
+        DataRequired(message=_("Say what the token is for, e.g. the OA system")), Length(max=200)])
+    days = SelectField(_("Valid for"), default="365", choices=[
+        SelectChoice("30", _("30 days")), SelectChoice("90", _("90 days")),
+        SelectChoice("365", _("One year")), SelectChoice("0", _("Until revoked"))])
+
+
+class RevokeTokenForm(CleanForm):
+    """Revoke a token (the CSRF token only)."""
+
+
 class AccountForm(CleanForm):
     """A staff account's name, roles and departments."""
 

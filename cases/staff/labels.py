@@ -203,6 +203,20 @@ def delivery_label(status: str | None) -> str:
     return str(DELIVERY_LABELS.get(status, _("Delivery state unknown")))
 
 
+# What an outbound e-mail was (CaseMessage.purpose, cases.mailer.PURPOSES).
+PURPOSE_LABELS = {
+    "reply": _("Reply"),
+    "notice": _("Notice to the person"),
+    "acknowledgement": _("Automatic receipt"),
+    "report_back": _("Report back"),
+}
+
+
+def purpose_label(purpose: str | None) -> str:
+    """The translated label of an outbound e-mail's purpose (never the code)."""
+    return str(PURPOSE_LABELS.get(purpose or "", _("E-mail")))
+
+
 def actor_label(label: str) -> str:
     """Who acted when no staff account did (the person, the system, the mailbox), translated."""
     return str(ACTOR_LABELS.get(label, _("The system")))
@@ -244,6 +258,7 @@ AUDIT_ENTITY_LABELS = {
     "routing_rule": _("Routing rule"),
     "holiday_override": _("Holiday or working day"),
     "discipline_measure": _("Discipline handling measure"),
+    "api_token": _("API token"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -257,6 +272,7 @@ AUDIT_ACTION_LABELS = {
     "password_set_by_link": _("Password set through a one-time link"),
     "password_changed": _("Password changed by its holder"),
     "password_set_by_command": _("Password set from the command line"),
+    "revoked": _("Revoked"),
 }
 
 AUDIT_FIELD_LABELS = {
@@ -281,6 +297,8 @@ AUDIT_FIELD_LABELS = {
     "source": _("Source"),
     "position": _("Order in the list"),
     "concludes": _("Concludes the handling"),
+    "prefix": _("Token begins with"),
+    "user_id": _("Staff account number"),
 }
 
 
