@@ -51,8 +51,9 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Accepted cases whose reply (the first one, before any review) was sent by the report's day."),
         COUNT),
     Definition("response_rate", N_("Response rate"), N_(
-        "Replied ÷ accepted cases whose reply was due by the report's day (or already sent); a case "
-        "closed without a reply (an accusation concluded on the discipline track) is not counted."), RATE),
+        "Replied ÷ accepted cases whose reply due date had passed by the report's day (or already "
+        "sent); a case closed without a reply (an accusation concluded on the discipline track) is not "
+        "counted."), RATE),
     Definition("on_time_reply_rate", N_("On-time reply rate"), N_(
         "Replies sent by their due date (working days from the latest acceptance, an approved extension "
         "included) ÷ replied. Counted against the department that sent the reply."), RATE, "working"),

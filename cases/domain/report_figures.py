@@ -283,7 +283,7 @@ class Tally:
         if outcome.accepted_on is not None:
             self.accepted += 1
             original_due = first.due if first is not None else outcome.due_now
-            if first is not None or (original_due is not None and original_due <= outcome.as_of):
+            if first is not None or (original_due is not None and original_due < outcome.as_of):
                 self.due += 1
         if first is not None:
             self.replied += 1

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, exists, func, not_, select
+from sqlalchemy.orm import aliased
 
 from cases.domain.report_definitions import NAMES
 from cases.domain.report_figures import (
@@ -92,9 +93,10 @@ def _case_filter(filters: ReportFilters, include_sealed: bool) -> list[Any]:
     if filters.kind:
         conditions.append(Case.kind == filters.kind)
     if filters.problem:
-        conditions.append(exists().where(
-            case_problem.c.case_id == Case.id, case_problem.c.problem_id == Problem.id,
-            Problem.code == filters.problem))
+        # Aliased: the links query joins these tables too, and must not correlate with them.
+        link, linked = case_problem.alias("filter_link"), aliased(Problem, name="filter_problem")
+        conditions.append(exists(select(link.c.case_id).join(linked, linked.id == link.c.problem_id).where(
+            link.c.case_id == Case.id, linked.code == filters.problem)))
     return conditions
 
 
