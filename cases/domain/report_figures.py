@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from math import ceil
 
 from cases.domain import states
@@ -122,7 +122,8 @@ class CachedCalendar:
     def __init__(self, calendar: WorkingCalendar) -> None:
         self.calendar = calendar
         self._added: dict[tuple[date, int], DueDate] = {}
-        self._between: dict[tuple[date, date], int] = {}
+        self._count: dict[date, int] = {}
+        self._first = self._last = date.min
 
     def add_working_days(self, start: date, days: int) -> DueDate:
         """As WorkingCalendar.add_working_days, remembered."""
@@ -132,11 +133,27 @@ class CachedCalendar:
         return self._added[key]
 
     def working_days_between(self, start: date, end: date) -> int:
-        """As WorkingCalendar.working_days_between, remembered."""
-        key = (start, end)
-        if key not in self._between:
-            self._between[key] = self.calendar.working_days_between(start, end)
-        return self._between[key]
+        """As WorkingCalendar.working_days_between: a difference of running counts of working days."""
+        if end <= start:
+            return 0
+        return self._running(end) - self._running(start)
+
+    def _running(self, day: date) -> int:
+        """Working days after a fixed first day up to ``day`` (extended on demand, either way)."""
+        if not self._count:
+            self._first = self._last = day
+            self._count[day] = 0
+        while day > self._last:
+            self._last += timedelta(days=1)
+            self._count[self._last] = self._count[self._last - timedelta(days=1)] + self._works(self._last)
+        while day < self._first:
+            # count(first - 1) = count(first) - works(first): the count excludes its first day.
+            self._count[self._first - timedelta(days=1)] = self._count[self._first] - self._works(self._first)
+            self._first -= timedelta(days=1)
+        return self._count[day]
+
+    def _works(self, day: date) -> int:
+        return 1 if self.calendar.is_working_day(day)[0] else 0
 
 
 def case_outcome(history: CaseHistory, calendar: WorkingCalendar | CachedCalendar, clocks: Clocks,
@@ -361,22 +378,28 @@ def tally(outcomes: Iterable[Outcome], by: str | None = None,
     equals that department's row of a report by department.
     """
     groups: dict[str, Tally] = {}
+
+    def group(key: str) -> Tally:
+        if key not in groups:  # not setdefault: a Tally is too dear to build and throw away
+            groups[key] = Tally()
+        return groups[key]
+
     for outcome in outcomes:
         keys = case_groups(outcome, by)
         if department is None or outcome.department == department:
             for key in keys:
-                groups.setdefault(key, Tally()).add_case(outcome)
+                group(key).add_case(outcome)
         if outcome.duplicate:
             continue  # its routing and ratings are those of the case it was merged into
         routing = [(dep, 1, 0) for dep in outcome.assignments] + [(dep, 0, 1) for dep in outcome.returns]
         for dep, given, returned in routing:
             if department is None or dep == department:
                 for key in [dep] if by == "department" else keys:
-                    groups.setdefault(key, Tally()).add_routing(given, returned)
+                    group(key).add_routing(given, returned)
         for level, dep in outcome.ratings:
             if department is None or dep == department:
                 for key in [dep] if by == "department" else keys:
-                    groups.setdefault(key, Tally()).add_rating(level)
+                    group(key).add_rating(level)
     return groups
 
 
