@@ -89,6 +89,10 @@ def test_the_total_of_a_period(history: dict[str, Case]) -> None:
 def test_sealed_cases_count_only_for_those_who_may_see_them(history: dict[str, Case]) -> None:
     figures = compute_figures(PERIOD, viewer_may_see_sealed=True)
     assert (figures["received"], figures["accepted"], figures["closure_rate"]) == (6, 4, 2 / 4)
+    # A case nobody has screened yet may be an accusation: it is held like a sealed one.
+    new_case("还没有筛查的来信。", screen_later=True)
+    assert compute_figures(PERIOD, viewer_may_see_sealed=False)["received"] == 5
+    assert compute_figures(PERIOD, viewer_may_see_sealed=True)["received"] == 7
     assert "discipline" in {row.group for row in figures_by("department", PERIOD, True)}
     assert "discipline" not in {row.group for row in figures_by("department", PERIOD, False)}
 
