@@ -13,8 +13,9 @@ Rules every figure follows (documented once):
   as ``WorkingCalendar.working_days_between`` does: the day of the start does not count.
 - Department attribution follows who held the case when it mattered: a reply (its timeliness,
   its days, the rating of it) belongs to the department that held the case when it was sent;
-  a case not replied yet belongs to the department holding it now (or, back in triage after a
-  return, to the one that held it last); a return belongs to the department that returned it.
+  a case not replied yet belongs to the department holding it now (to none while it is back in
+  triage); a return belongs to the department that returned it; a case overdue now belongs to the
+  department holding it (a review returned and re-routed counts against the new holder).
   So a case returned by A and answered late by B counts against B, never A.
 """
 
@@ -166,7 +167,7 @@ def case_outcome(history: CaseHistory, calendar: WorkingCalendar | CachedCalenda
     """
     work = calendar if isinstance(calendar, CachedCalendar) else CachedCalendar(calendar)
     cal: WorkingCalendar = work  # type: ignore[assignment]  # same two methods, remembered
-    status, holder, last_holder = states.RECEIVED, None, None
+    status, holder = states.RECEIVED, None
     decided = accepted = None
     due: date | None = None
     opened: date | None = None
@@ -188,7 +189,7 @@ def case_outcome(history: CaseHistory, calendar: WorkingCalendar | CachedCalenda
         elif action in ("assign", "reassign"):
             if status not in (states.REVIEW, states.RE_REVIEW):  # a review goes back; not a routing
                 assignments.append(event.department or UNASSIGNED)
-            holder = last_holder = event.department
+            holder = event.department
         elif action == "return":
             returns.append(event.department or holder or UNASSIGNED)
             holder = None
@@ -215,7 +216,7 @@ def case_outcome(history: CaseHistory, calendar: WorkingCalendar | CachedCalenda
         due_now = due
     else:
         due_now = ack_due
-    owner = first.department if first is not None else (holder or last_holder)
+    owner = first.department if first is not None else holder
     return Outcome(
         history=history, status=status, duplicate=status == states.DUPLICATE, decided_on=decided,
         acknowledgement_due=ack_due, accepted_on=accepted, replies=tuple(replies), due_now=due_now,
@@ -284,8 +285,8 @@ class Tally:
     reply_days: Counter[int] = field(default_factory=Counter)
     covered: set[str] = field(default_factory=set)
 
-    def add_case(self, outcome: Outcome) -> None:
-        """Count the case-level facts of one case in this group."""
+    def add_case(self, outcome: Outcome, overdue: bool = True) -> None:
+        """Count the case-level facts of one case in this group (``overdue``: its overdue too)."""
         self.received += 1
         if outcome.duplicate:
             self.duplicates += 1
@@ -309,7 +310,7 @@ class Tally:
         self.closed += outcome.accepted_on is not None and outcome.status == states.CLOSED
         self.reviewed += outcome.reviewed
         self.re_reviewed += outcome.re_reviewed
-        self.overdue_now += outcome.overdue
+        self.overdue_now += overdue and outcome.overdue
 
     def add_routing(self, assignments: int, returns: int) -> None:
         """Count assignments to and returns by the department of this group."""
@@ -384,11 +385,17 @@ def tally(outcomes: Iterable[Outcome], by: str | None = None,
             groups[key] = Tally()
         return groups[key]
 
+    # Overdue follows the holder, which may differ from the case's department during a review.
+    per_holder = by == "department" or department is not None
     for outcome in outcomes:
         keys = case_groups(outcome, by)
         if department is None or outcome.department == department:
             for key in keys:
-                group(key).add_case(outcome)
+                group(key).add_case(outcome, overdue=not per_holder)
+        holder = outcome.holder or UNASSIGNED
+        if per_holder and outcome.overdue and department in (None, holder):
+            for key in [holder] if by == "department" else keys:
+                group(key).overdue_now += 1
         if outcome.duplicate:
             continue  # its routing and ratings are those of the case it was merged into
         routing = [(dep, 1, 0) for dep in outcome.assignments] + [(dep, 0, 1) for dep in outcome.returns]

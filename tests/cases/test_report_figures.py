@@ -175,3 +175,22 @@ def test_definitions_name_every_figure_once() -> None:
     assert len(NAMES) == len(set(NAMES)) and set(NAMES) == set(figures(ALL)[""])
     for definition in DEFINITIONS:
         assert definition.label and definition.help and definition.unit in ("count", "rate", "working_days")
+
+
+def test_overdue_review_counts_for_the_department_holding_it() -> None:
+    # Answered by economy on time; the review goes back to economy, which returns it; triage accepts
+    # it again (the workflow restarts the reply clock: due 25 April) for planning, which is late.
+    review = case(9, 1, [ev(2, "accept", "accepted"), ev(2, "assign", "assigned", "economy"),
+                         ev(9, "send_reply", "replied"), ev(16, "rated", level=1),
+                         ev(16, "request_review", "review"), ev(16, "assign", "assigned", "economy"),
+                         ev(17, "return", "received", "economy"), ev(18, "accept", "accepted"),
+                         ev(18, "assign", "assigned", "planning")])
+    outcome = case_outcome(review, CALENDAR, CLOCKS, AS_OF)
+    assert outcome.department == "economy" and outcome.holder == "planning"
+    assert outcome.due_now == d(25) and outcome.overdue
+    rows = figures([review], by="department")
+    assert (rows["economy"]["overdue_now"], rows["economy"]["on_time_reply_rate"]) == (0, 1.0)
+    assert (rows["economy"]["return_rate"], rows["planning"]["overdue_now"]) == (1.0, 1)
+    assert figures([review], department="planning")[""]["overdue_now"] == 1
+    assert figures([review], department="economy")[""]["overdue_now"] == 0
+    assert figures([review])[""]["overdue_now"] == 1

@@ -188,4 +188,5 @@ def test_figures_match_a_simple_recomputation(scenario: Scenario) -> None:
     groups = tally(outcomes_of(cases, calendar, CLOCKS, as_of, keep_for(sealed)), "department")
     assert sum(g.received for g in groups.values()) == expected["received"]
     assert sum(g.returns for g in groups.values()) == total.returns
+    assert sum(g.overdue_now for g in groups.values()) == expected["overdue_now"]
     assert sum(sum(g.levels.values()) for g in groups.values()) == expected["rated"]
