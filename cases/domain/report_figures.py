@@ -24,12 +24,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from math import ceil
 
 from cases.domain import states
 from cases.domain.clocks import Clocks, acceptance_due, reply_due, review_due
-from cases.domain.deadlines import DueDate, WorkingCalendar
+from cases.domain.deadlines import CachedCalendar, WorkingCalendar
 from cases.domain.satisfaction import LEVELS, REQUEST_RE_REVIEW, REQUEST_REVIEW, is_satisfied
 
 # Actions that decide acceptance (and tell the sender): the acknowledgement.
@@ -115,46 +115,6 @@ class Outcome:
     def overdue(self) -> bool:
         """Something (acceptance decision or reply) is owed and its due date has passed."""
         return self.due_now is not None and self.as_of > self.due_now
-
-
-class CachedCalendar:
-    """A calendar whose answers are remembered: a million cases share a few hundred dates."""
-
-    def __init__(self, calendar: WorkingCalendar) -> None:
-        self.calendar = calendar
-        self._added: dict[tuple[date, int], DueDate] = {}
-        self._count: dict[date, int] = {}
-        self._first = self._last = date.min
-
-    def add_working_days(self, start: date, days: int) -> DueDate:
-        """As WorkingCalendar.add_working_days, remembered."""
-        key = (start, days)
-        if key not in self._added:
-            self._added[key] = self.calendar.add_working_days(start, days)
-        return self._added[key]
-
-    def working_days_between(self, start: date, end: date) -> int:
-        """As WorkingCalendar.working_days_between: a difference of running counts of working days."""
-        if end <= start:
-            return 0
-        return self._running(end) - self._running(start)
-
-    def _running(self, day: date) -> int:
-        """Working days after a fixed first day up to ``day`` (extended on demand, either way)."""
-        if not self._count:
-            self._first = self._last = day
-            self._count[day] = 0
-        while day > self._last:
-            self._last += timedelta(days=1)
-            self._count[self._last] = self._count[self._last - timedelta(days=1)] + self._works(self._last)
-        while day < self._first:
-            # count(first - 1) = count(first) - works(first): the count excludes its first day.
-            self._count[self._first - timedelta(days=1)] = self._count[self._first] - self._works(self._first)
-            self._first -= timedelta(days=1)
-        return self._count[day]
-
-    def _works(self, day: date) -> int:
-        return 1 if self.calendar.is_working_day(day)[0] else 0
 
 
 def case_outcome(history: CaseHistory, calendar: WorkingCalendar | CachedCalendar, clocks: Clocks,

@@ -3,12 +3,12 @@ and 调休, reviews, duplicates and accusations, every figure checked (pure: no 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from cases.domain.clocks import Clocks
-from cases.domain.deadlines import WorkingCalendar
+from cases.domain.deadlines import CachedCalendar, WorkingCalendar
 from cases.domain.report_definitions import DEFINITIONS, NAMES
 from cases.domain.report_figures import (
     CaseHistory,
@@ -194,3 +194,12 @@ def test_overdue_review_counts_for_the_department_holding_it() -> None:
     assert figures([review], department="planning")[""]["overdue_now"] == 1
     assert figures([review], department="economy")[""]["overdue_now"] == 0
     assert figures([review])[""]["overdue_now"] == 1
+
+
+def test_the_remembering_calendar_agrees_with_the_calendar() -> None:
+    cached = CachedCalendar(CALENDAR)
+    days = [date(2024, 4, 10) + timedelta(days=n) for n in (0, 5, -9, 20, -3, 1, -15)]  # both ways
+    for start in days:
+        for end in days:
+            assert cached.working_days_between(start, end) == CALENDAR.working_days_between(start, end)
+        assert cached.add_working_days(start, 5) == CALENDAR.add_working_days(start, 5)
