@@ -74,3 +74,43 @@ class WorkingCalendar:
 def add_calendar_days(start: date, days: int) -> DueDate:
     """The date ``days`` calendar days after ``start`` (for clocks counted in natural days)."""
     return DueDate(start + timedelta(days=days), False)
+
+
+class CachedCalendar:
+    """A calendar whose answers are remembered, for reports: a million cases share a few hundred dates."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+        self._added: dict[tuple[date, int], DueDate] = {}
+        self._count: dict[date, int] = {}
+        self._first = self._last = date.min
+
+    def add_working_days(self, start: date, days: int) -> DueDate:
+        """As WorkingCalendar.add_working_days, remembered."""
+        key = (start, days)
+        if key not in self._added:
+            self._added[key] = self.calendar.add_working_days(start, days)
+        return self._added[key]
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """As WorkingCalendar.working_days_between: a difference of running counts of working days."""
+        if end <= start:
+            return 0
+        return self._running(end) - self._running(start)
+
+    def _running(self, day: date) -> int:
+        """Working days after a fixed first day up to ``day`` (extended on demand, either way)."""
+        if not self._count:
+            self._first = self._last = day
+            self._count[day] = 0
+        while day > self._last:
+            self._last += timedelta(days=1)
+            self._count[self._last] = self._count[self._last - timedelta(days=1)] + self._works(self._last)
+        while day < self._first:
+            # count(first - 1) = count(first) - works(first): the count excludes its first day.
+            self._count[self._first - timedelta(days=1)] = self._count[self._first] - self._works(self._first)
+            self._first -= timedelta(days=1)
+        return self._count[day]
+
+    def _works(self, day: date) -> int:
+        return 1 if self.calendar.is_working_day(day)[0] else 0
