@@ -135,7 +135,7 @@ def test_manual_entry_of_a_letter_with_its_postmark_and_scans(office: None, clie
     assert "申长路" in case.body
     assert case.events[0].actor_label == "triager@hqcbd.test"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "追踪码" in page or "Tracking code" in page
+    assert "查询码" in page and "追踪码" not in page
 
 
 def test_manual_entry_validates_and_is_for_the_party_office(office: None, client: FlaskClient) -> None:
