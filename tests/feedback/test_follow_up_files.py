@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from cases.extensions import db
+from cases.intake import NewCase, record_case
 from cases.models import CaseMessage
+from cases.models.types import utcnow
 from feedback.forms import MAX_FILES
 from tests.feedback.helpers import csrf_token, open_case, submit
+from tests.support.axe import assert_accessible
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 photo"
@@ -62,3 +66,32 @@ def test_a_refused_file_says_why_and_keeps_the_text(client, catalogue) -> None: 
         (io.BytesIO(PDF), f"{n}.pdf", "application/pdf") for n in range(MAX_FILES + 1)]})
     assert too_many.status_code == 400 and f"最多上传{MAX_FILES}个文件" in too_many.get_data(as_text=True)
     assert len(_added()) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_tracking_page_with_files_in_a_browser(browser, live_server, tmp_path) -> None:  # noqa: ANN001
+    recorded = record_case(NewCase(channel="web", body="核心区楼宇空置率高，建议加大招商力度。",
+                                   received_at=utcnow(), submitter_email="a@example.cn"), now=utcnow())
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/track")
+    page.fill("#reference", recorded.case.reference)
+    page.fill("#code", recorded.tracking_code)
+    page.get_by_role("button", name="查询").click()
+    assert_accessible(page, "tracking page with the file field")
+    script = tmp_path / "说明.html"
+    script.write_text("<script>alert(1)</script>", encoding="utf-8")
+    page.fill("#text", "补充：见附件。")
+    page.set_input_files("#attachments", str(script))
+    page.get_by_role("button", name="提交补充材料").click()
+    assert page.locator("#attachments-error").is_visible() and page.input_value("#text") == "补充：见附件。"
+    assert_accessible(page, "tracking page with a refused file")
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(JPEG)
+    page.set_input_files("#attachments", str(photo))
+    page.get_by_role("button", name="提交补充材料").click()
+    assert page.get_by_text("您的补充材料已加入该件。").is_visible() and "1个附件" in page.content()
+    context.close()
