@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from cases.catalogue import current_problems_by_code
 from cases.domain.filenames import clean_filename
+from cases.domain.filetypes import CheckedFile
 from cases.domain.states import CHANNELS, RECEIVED
 from cases.domain.text_input import clean_line, clean_text
 from cases.domain.tracking import hash_code, new_tracking_code
@@ -160,7 +162,13 @@ def _new_case(new: NewCase, code: str, now: datetime) -> Case:
         message_id=new.message_id,
         created_at=now,
     )
-    for upload in new.files:
+    attach_files(message, new.files)
+    return case
+
+
+def attach_files(message: CaseMessage, files: Iterable[IncomingFile | CheckedFile]) -> None:
+    """Keep checked files with the message they came with (bytes, size and SHA-256)."""
+    for upload in files:
         message.attachments.append(
             Attachment(
                 filename=upload.filename,
@@ -170,4 +178,3 @@ def _new_case(new: NewCase, code: str, now: datetime) -> Case:
                 data=upload.data,
             )
         )
-    return case

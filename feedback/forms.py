@@ -52,6 +52,13 @@ def _phone_check(form: CleanForm, field: StringField) -> None:
         raise ValidationError(_("Enter a mobile number like 13812345678 or a landline like 021-34733909"))
 
 
+def _at_most_max_files(form: CleanForm, field: MultipleFileField) -> None:
+    """No more than MAX_FILES files (their content is checked by the view, in one read)."""
+    files = [f for f in (field.data or []) if getattr(f, "filename", "")]
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("Attach at most %(num)s files", num=MAX_FILES))
+
+
 class OpinionForm(CleanForm):
     """The opinion form (issue 3, point 1); the field names are part of the public interface."""
 
@@ -93,7 +100,7 @@ class OpinionForm(CleanForm):
                     _phone_check],
         filters=[_strip], render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
-    attachments = MultipleFileField(_("Attachments (optional)"))
+    attachments = MultipleFileField(_("Attachments (optional)"), validators=[_at_most_max_files])
     consent = BooleanField(
         _("I have read the notice on personal information above and agree"),
         validators=[InputRequired(message=_("Tick the box to agree to the notice on personal information"))],
@@ -116,11 +123,6 @@ class OpinionForm(CleanForm):
         if field.data:
             raise ValidationError(_("This field must be left empty"))
 
-    def validate_attachments(self, field: MultipleFileField) -> None:
-        """No more than MAX_FILES files (their content is checked by the view, in one read)."""
-        files = [f for f in (field.data or []) if getattr(f, "filename", "")]
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("Attach at most %(num)s files", num=MAX_FILES))
 
 
 # Codes are copied from paper: no autocomplete, spelling or automatic capitals in the way.
@@ -153,6 +155,7 @@ class FollowUpForm(CleanForm):
                     Length(min=2, max=10_000, message=_("What you add must have 2 to 10,000 characters"))],
         filters=[_strip], render_kw={"rows": 6},
     )
+    attachments = MultipleFileField(_("Attachments (optional)"), validators=[_at_most_max_files])
 
 
 # 好差评: level 5 is 非常满意 … level 1 非常不满意; stored raw.

@@ -37,7 +37,8 @@ def problem_choices() -> list[SelectChoice]:
             *(SelectChoice(code, f"{code} {title}") for code, title in current_problem_titles())]
 
 
-def _chosen_files() -> bool:
+def chosen_files() -> bool:
+    """Whether the posted form came with files (a form sent back with errors loses them)."""
     return any(f.filename for f in request.files.getlist("attachments"))
 
 
@@ -96,7 +97,7 @@ def new() -> str | BaseResponse | tuple[str, int]:
     errors = form_errors(form)
     html = render_template(
         "feedback/new.html", form=form, errors=errors,
-        files_dropped=request.method == "POST" and _chosen_files(),
+        files_dropped=request.method == "POST" and chosen_files(),
         max_files=MAX_FILES, max_mb=MAX_FILE_BYTES // 1048576, extensions=", ".join(ACCEPTED_EXTENSIONS),
     )
     if request.method == "GET":

@@ -13,15 +13,18 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as BaseResponse
 
 from cases.domain.filenames import content_disposition
+from cases.domain.filetypes import ACCEPTED_EXTENSIONS
 from cases.extensions import db, limiter
 from cases.guess_limits import Standing, wait_message
 from cases.handling.ratings import can_rate
 from cases.models import Case
 from cases.models.types import utcnow
 from cases.outbox import commit_and_dispatch
+from cases.uploads import check_uploads
 from cases.web import local_time
 from feedback import feedback_bp
-from feedback.forms import FollowUpForm, RatingForm, TrackForm
+from feedback.forms import MAX_FILE_BYTES, MAX_FILES, FollowUpForm, RatingForm, TrackForm
+from feedback.intake_views import chosen_files
 from feedback.tracking import (
     NotRecordedYet,
     add_information,
@@ -106,13 +109,14 @@ def _tracked() -> Case | None:
     return db.session.get(Case, case_id) if isinstance(case_id, int) else None
 
 
-def _case_page(case: Case, follow_up: FollowUpForm, rating: RatingForm, status: int = 200
-               ) -> tuple[str, int, dict[str, str]]:
+def _case_page(case: Case, follow_up: FollowUpForm, rating: RatingForm, status: int = 200,
+               files_dropped: bool = False) -> tuple[str, int, dict[str, str]]:
     return render_template(
         "feedback/case.html", case=case, status_text=status_label(case), timeline=timeline(case),
         replies=official_replies(case), notices=notices(case), sent=sender_messages(case),
         due=due_date(case), follow_up=follow_up, rating=rating, can_rate=can_rate(case),
-        errors=_errors(follow_up, rating),
+        errors=_errors(follow_up, rating), files_dropped=files_dropped,
+        max_files=MAX_FILES, max_mb=MAX_FILE_BYTES // 1048576, extensions=", ".join(ACCEPTED_EXTENSIONS),
     ), status, NO_STORE
 
 
@@ -163,8 +167,13 @@ def add_case_information() -> tuple[str, int, dict[str, str]] | BaseResponse:
         return redirect(url_for("feedback.track"))
     form = FollowUpForm()
     if not form.validate_on_submit():
-        return _case_page(case, form, RatingForm(formdata=None), 400)
-    outcome = add_information(case, form.text.data or "", now=utcnow())
+        return _case_page(case, form, RatingForm(formdata=None), 400, files_dropped=chosen_files())
+    # The public form's checks and limits: the content decides the type, not the name.
+    files, refused = check_uploads(form.attachments.data or [], MAX_FILE_BYTES)
+    if refused:
+        form.attachments.errors = [*form.attachments.errors, *refused]
+        return _case_page(case, form, RatingForm(formdata=None), 400, files_dropped=True)
+    outcome = add_information(case, form.text.data or "", now=utcnow(), files=files)
     commit_and_dispatch()
     added = _("Your information has been added to the case.")
     flash(" ".join(filter(None, [added, _follow_up_words(outcome)])), "info")

@@ -7,6 +7,7 @@ sealed case (an accusation or anything marked confidential) no routing at all.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,12 +17,14 @@ from limits import RateLimitItemPerMinute
 from sqlalchemy import select
 
 from cases.domain import states
+from cases.domain.filetypes import CheckedFile
 from cases.domain.satisfaction import RE_REVIEW_ROUND, REVIEW_ROUND
 from cases.domain.tracking import hash_code
 from cases.extensions import db
 from cases.guess_limits import GuessRules, Standing, parse_limits, record_failure, record_success, standing
 from cases.handling.follow_up import record_follow_up
 from cases.handling.ratings import can_rate, rate_reply
+from cases.intake import attach_files
 from cases.mailer import ACKNOWLEDGEMENT_MARKER
 from cases.models import Attachment, Case, CaseEvent, CaseMessage, ReplyDraft
 from cases.staging import find_staged, record_staged_now
@@ -283,14 +286,16 @@ def due_date(case: Case) -> date | None:
     return None
 
 
-def add_information(case: Case, text: str, *, now: datetime) -> str:
-    """Add the sender's text to their case, as an e-mail reply would be. Flushes.
+def add_information(case: Case, text: str, *, now: datetime, files: Sequence[CheckedFile] = ()) -> str:
+    """Add the sender's text (and files that passed the public form's checks) to their case, as an
+    e-mail reply would be. Flushes.
 
     Returns what it did (cases.domain.satisfaction): record, request_review, request_re_review or
     final (re-reviewed: recorded, nothing reopened, the person told why).
     """
     message = CaseMessage(case=case, direction="inbound", subject=_("Information added by the sender"),
                           body_text=text, sender="web", created_at=now)
+    attach_files(message, files)
     db.session.add(message)
     outcome = record_follow_up(case, message, now=now, event="information_added", actor_label="public")
     db.session.flush()

@@ -241,7 +241,8 @@ def _bounce(parsed: ParsedMessage, now: datetime) -> Case | None:
     case.email_undeliverable = True
     if message is not None:
         message.delivery_status = "bounced"
+    # The mail server's technical report goes in the detail: the event's label says what happened.
     note_event(case, "email_bounced", actor=None, now=now, actor_label="mailbox", flush=False,
-               reason=parsed.auto_reason or "",
-               detail={"recipients": parsed.bounced_recipients, "message_id": parsed.bounced_message_id})
+               detail={"recipients": parsed.bounced_recipients, "message_id": parsed.bounced_message_id,
+                       "report": parsed.auto_reason or ""})
     return case

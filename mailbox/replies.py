@@ -11,6 +11,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from cases import reasons
 from cases.domain.tracking import CODE_MASK
 from cases.extensions import db
 from cases.mailer import ACKNOWLEDGEMENT_MARKER, queue_outbound_message
@@ -21,25 +22,27 @@ from cases.triage.workflow import note_event
 from .parsing import ParsedMessage
 
 
-def _why_not(case: Case, parsed: ParsedMessage, per_day: int, now: datetime) -> str | None:
-    """Why this message must get no automatic answer, or None when it may."""
+def _why_not(case: Case, parsed: ParsedMessage, per_day: int,
+             now: datetime) -> tuple[str, dict[str, Any]] | None:
+    """Why this message must get no automatic answer (a reason msgid of cases.reasons and the event's
+    detail: its arguments, the mail's own header), or None when it may."""
     if parsed.auto:
-        return f"automatic mail ({parsed.auto_reason})"
+        return reasons.AUTOMATIC_MAIL, {"header": parsed.auto_reason}
     if parsed.no_answer_reason:
-        return parsed.no_answer_reason
+        return reasons.NO_AUTO_ANSWER, {"header": parsed.no_answer_reason}
     address = case.submitter_email
     if not address or "@" not in address:
-        return "no sender address"
+        return reasons.NO_ADDRESS, {}
     ours = str(current_app.config["MAIL_DEFAULT_SENDER"]).rpartition("<")[2].strip(">").strip().lower()
     if address == ours:
-        return "the message came from our own address"
+        return reasons.OUR_ADDRESS, {}
     if case.email_undeliverable:
-        return "the address is marked undeliverable"
+        return reasons.UNDELIVERABLE, {}
     # Rate limit per address: a flood of mail (or a loop with a robot we did not recognise) must not
     # make us send a flood back.
     sent = _answers_sent(address, now)
     if sent >= per_day:
-        return f"rate limit: {per_day} automatic answers to this address in 24 hours"
+        return reasons.RATE_LIMIT, reasons.reason_args(num=per_day)
     return None
 
 
@@ -102,12 +105,19 @@ def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: d
                                   purpose="acknowledgement")
 
 
+def _skipped(case: Case, parsed: ParsedMessage, per_day: int, now: datetime) -> bool:
+    """Record on the case why it gets no automatic answer, if it must get none."""
+    why = _why_not(case, parsed, per_day, now)
+    if why is None:
+        return False
+    note_event(case, "acknowledgement_skipped", actor=None, now=now, actor_label="mailbox",
+               reason=why[0], detail=why[1] or None, flush=False)
+    return True
+
+
 def acknowledge(case: Case, code: str, parsed: ParsedMessage, *, per_day: int, now: datetime) -> bool:
     """Queue the acknowledgement of a new case, unless it must not be answered. Flushes."""
-    reason = _why_not(case, parsed, per_day, now)
-    if reason:
-        note_event(case, "acknowledgement_skipped", actor=None, now=now, actor_label="mailbox",
-                   reason=reason, flush=False)
+    if _skipped(case, parsed, per_day, now):
         return False
     with in_language(case.language or "zh_Hans"):
         subject = _("We have received your message: %(subject)s", subject=parsed.subject or "-")
@@ -118,10 +128,7 @@ def acknowledge(case: Case, code: str, parsed: ParsedMessage, *, per_day: int, n
 def tell_too_large(case: Case, code: str, parsed: ParsedMessage, *, size: int, limit: int,
                    per_day: int, now: datetime) -> bool:
     """Queue the notice that a message was too large to keep, unless it must not be answered."""
-    reason = _why_not(case, parsed, per_day, now)
-    if reason:
-        note_event(case, "acknowledgement_skipped", actor=None, now=now, actor_label="mailbox",
-                   reason=reason, flush=False)
+    if _skipped(case, parsed, per_day, now):
         return False
     with in_language(case.language or "zh_Hans"):
         subject = _("Your message was too large: %(subject)s", subject=parsed.subject or "-")

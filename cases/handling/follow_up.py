@@ -15,6 +15,7 @@ from cases.domain import states
 from cases.domain.satisfaction import FINAL, RECORD, after_follow_up
 from cases.handling.reviews import open_review
 from cases.models import Case, CaseMessage
+from cases.reasons import INFORMATION_AFTER_CLOSING
 from cases.triage.access import case_is_sealed
 from cases.triage.notify import N_, in_person_language, tell_person
 from cases.triage.workflow import note_event
@@ -55,5 +56,5 @@ def record_follow_up(case: Case, message: CaseMessage, *, now: datetime, event: 
         note_event(case, "follow_up_after_close", actor=None, now=now)
     elif outcome != RECORD:
         open_review(case, outcome, now=now, actor_label=actor_label,
-                    reason="the sender added information after closing")
+                    reason=INFORMATION_AFTER_CLOSING)
     return outcome

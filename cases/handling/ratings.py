@@ -20,6 +20,7 @@ from cases.handling.sending import may_send
 from cases.jobs import job
 from cases.models import Case, CaseEvent, CaseRating, StaffUser
 from cases.models.types import utcnow
+from cases.reasons import NOT_RATED, RATED_NOT_SATISFIED, RATED_SATISFIED, reason_args
 from cases.triage.access import case_is_sealed
 from cases.triage.calendar import configured_clocks, local_date
 from cases.triage.workflow import TriageError, change_status, note_event
@@ -73,10 +74,10 @@ def rate_reply(case: Case, level: int, comment: str = "", *, now: datetime,
     action = after_rating(level, case.review_round)
     if action == CLOSE:
         change_status(case, "close", actor=actor, actor_label=label, now=now,
-                      reason=f"rated {level} of 5")
+                      reason=RATED_SATISFIED, detail=reason_args(level=level))
     else:
         open_review(case, action, now=now, actor=actor, actor_label=label,
-                    reason=f"rated {level} of 5: not satisfied")
+                    reason=RATED_NOT_SATISFIED, reason_detail=reason_args(level=level))
     return action
 
 
@@ -98,6 +99,6 @@ def close_unrated_cases() -> str:
         if case is None or case.status != states.REPLIED:
             continue  # rated meanwhile
         change_status(case, "close", actor=None, now=now,
-                      reason=f"no rating within {days} working days of the reply")
+                      reason=NOT_RATED, detail=reason_args(days=days))
         closed += 1
     return f"closed {closed} unrated case(s)"

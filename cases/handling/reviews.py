@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from cases.domain.satisfaction import REQUEST_RE_REVIEW
 from cases.models import Case, StaffUser
@@ -12,16 +13,18 @@ from cases.triage.workflow import change_status, note_event
 
 
 def open_review(case: Case, action: str, *, now: datetime, reason: str, actor: StaffUser | None = None,
-                actor_label: str = "public") -> None:
+                actor_label: str = "public", reason_detail: dict[str, Any] | None = None) -> None:
     """Open the next review round (``action``: request_review or request_re_review). Flushes.
 
     The review clock starts (CLOCK_REVIEW_DAYS), the case goes back to its department (the same
     handler keeps it unless the department gives it to a colleague) and the person is told.
     """
-    change_status(case, action, actor=actor, actor_label=actor_label, now=now, reason=reason)
+    change_status(case, action, actor=actor, actor_label=actor_label, now=now, reason=reason,
+                  detail=reason_detail)
     due = case.reply_due
     if case.department is not None:
-        assign(case, case.department, actor=actor, now=now, reason=reason)
+        assign(case, case.department, actor=actor, now=now, reason=reason,
+               reason_args=(reason_detail or {}).get("reason_args"))
     if action == REQUEST_RE_REVIEW:
         what = N_("Your case is being re-reviewed")
         body = N_("Your case %(reference)s is being re-reviewed (复核), as you asked. You will receive "

@@ -28,6 +28,7 @@ from cases.admin.routing_rules import (
 )
 from cases.extensions import db
 from cases.models import Department, RoutingRule, Task
+from cases.reasons import seeded_note
 from cases.staff import staff_bp
 from cases.staff.admin_common import acted, add_error, admin_required, form_errors, get_or_404, me, saved
 from cases.staff.admin_forms import DepartmentForm, DryRunForm, RuleChangeForm, RuleForm
@@ -171,7 +172,7 @@ def admin_routing() -> str | Response:
     result = _dry_run_from(probe)
     return render_template("staff/admin/routing.html", form=form, probe=probe, result=result,
                            rules=all_rules(), errors=form_errors(form, probe),
-                           department_name=department_name, tasks=_tasks_by_id())
+                           department_name=department_name, tasks=_tasks_by_id(), rule_note=seeded_note)
 
 
 def _tasks_by_id() -> dict[int, Task]:
@@ -183,7 +184,7 @@ def _tasks_by_id() -> dict[int, Task]:
 def admin_rule(rule_id: int) -> str | Response:
     """Send a rule's cases to another department, or remove the rule."""
     rule = get_or_404(RoutingRule, rule_id)
-    form = RuleChangeForm(department=rule.department.code, note=rule.note)
+    form = RuleChangeForm(department=rule.department.code, note=seeded_note(rule.note))
     _department_choices(form)
     if form.validate_on_submit():
         done = saved(form, lambda: change_rule(rule, _department(form.department.data or ""),

@@ -22,7 +22,9 @@ from cases.staff.labels import (
     channel_label,
     delivery_label,
     event_label,
+    event_reason,
     kind_label,
+    rating_label,
     status_label,
 )
 from cases.staff.panels import panels_for
@@ -80,6 +82,8 @@ def _template_helpers() -> dict[str, object]:
         "event_label": event_label,
         "delivery_label": delivery_label,
         "actor_label": actor_label,
+        "event_reason": event_reason,
+        "rating_label": rating_label,
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from cases.domain import roles, states
+from cases.reasons import reason_text
 
 ROLE_LABELS = {
     roles.TRIAGER: _("Triager (party office)"),
@@ -215,6 +216,13 @@ PURPOSE_LABELS = {
 def purpose_label(purpose: str | None) -> str:
     """The translated label of an outbound e-mail's purpose (never the code)."""
     return str(PURPOSE_LABELS.get(purpose or "", _("E-mail")))
+
+
+def event_reason(action: str, reason: str | None, detail: dict[str, object] | None) -> str:
+    """An event's reason in the reader's language (a failed send's reason is its error code)."""
+    if action == "email_not_delivered":
+        return delivery_error_label(reason)
+    return reason_text(action, reason, detail)
 
 
 def actor_label(label: str) -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from cases.domain.states import ACCUSATION, FINAL_STATUSES, KINDS, OUT_OF_SCOPE
 from cases.extensions import db
 from cases.models import Case, CaseMessage, CaseNamedParty, Department, StaffUser
+from cases.reasons import OVERRIDE, SET_ON_ACCEPTANCE
 from cases.triage.access import case_is_sealed
 from cases.triage.notify import N_, in_person_language, tell_person
 from cases.triage.routing import assign, discipline_department, routed_department
@@ -33,15 +34,15 @@ def accept(
 ) -> None:
     """Accept a case, start the reply clock and route it (rules, or ``department`` with a reason)."""
     if kind is not None:
-        set_kind(case, kind, actor=actor, now=now, reason=reason or "set on acceptance")
+        set_kind(case, kind, actor=actor, now=now, reason=reason or SET_ON_ACCEPTANCE)
     if case.kind is None:
         raise TriageError(_("Choose the kind of the case before accepting it."))
     change_status(case, "accept", actor=actor, now=now, reason=reason)  # starts the reply clock
-    chosen, because = routed_department(case)
+    chosen, because, args = routed_department(case)
     if department is not None and department.id != chosen.id:
         _require(reason, _("Give the reason for choosing another department than the rule."))
-        chosen, because = department, f"override: {reason.strip()}"
-    assign(case, chosen, actor=actor, now=now, reason=because)
+        chosen, because, args = department, OVERRIDE, {"reason": reason.strip()}
+    assign(case, chosen, actor=actor, now=now, reason=because, reason_args=args)
     if case_is_sealed(case) and not case.anonymous and case.submitter_email:
         # Discipline track: a named reporter is told whether the accusation was accepted.
         told = tell_person(

@@ -12,6 +12,7 @@ from cases.domain.routing import RoutingChoice, Rule, choose_department
 from cases.domain.states import WITH_DEPARTMENT
 from cases.extensions import db
 from cases.models import Case, CaseEvent, CaseNamedParty, Department, RoutingRule, StaffUser
+from cases.reasons import RULE_DEFAULT, RULE_PROBLEM, RULE_TASK, SEALED_ROUTE
 from cases.triage.access import case_is_sealed
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
 from cases.triage.notify import N_, in_person_language, tell_person
@@ -65,12 +66,18 @@ def rules_choice(problem_codes: Sequence[str], task_ids: Sequence[int]) -> tuple
     return department, choice
 
 
-def routed_department(case: Case) -> tuple[Department, str]:
-    """The department the rules give ``case`` and why (sealed cases: the discipline group)."""
+def routed_department(case: Case) -> tuple[Department, str, dict[str, object]]:
+    """The department the rules give ``case`` and why: a reason msgid (cases.reasons) and its
+    arguments (sealed cases: the discipline group)."""
     if case_is_sealed(case):
-        return discipline_department(), "sealed: discipline inspection group"
+        return discipline_department(), SEALED_ROUTE, {}
     department, choice = rules_choice([p.code for p in case.problems], [t.id for t in case.tasks])
-    return department, choice.because
+    rule = choice.rule
+    if rule is not None and rule.task_id is not None:
+        return department, RULE_TASK, {"task": rule.task_id}  # kept for the record; the text needs no number
+    if rule is not None and rule.problem_code:
+        return department, RULE_PROBLEM, {"problem": rule.problem_code}
+    return department, RULE_DEFAULT, {}
 
 
 def assign(
@@ -81,6 +88,7 @@ def assign(
     now: datetime,
     reason: str,
     action: str = "assign",
+    reason_args: dict[str, object] | None = None,
 ) -> None:
     """Give ``case`` to ``department`` through the table (assign or reassign). Flushes."""
     if case_is_sealed(case) and department.kind != DISCIPLINE_KIND:
@@ -93,7 +101,8 @@ def assign(
         actor=actor,
         now=now,
         reason=reason,
-        detail={"department": department.code, "previous": previous},
+        detail={"department": department.code, "previous": previous,
+                **({"reason_args": reason_args} if reason_args else {})},
     )
     case.department = department
     case.assigned_at = now

@@ -22,6 +22,7 @@ from cases.jobs import job
 from cases.models import Case, OutboxItem
 from cases.models.types import utcnow
 from cases.outbox import add_job
+from cases.reasons import CLASSIFIER_FLAGGED
 from cases.transaction_info import transaction_key
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
 from cases.triage.suggest import refresh_search_text, screen_case
@@ -54,7 +55,7 @@ def apply_screening(case: Case, verdict: Classification | None, now: datetime) -
         # a leak to the accused cannot be undone.
         case.kind, case.confidential = ACCUSATION, True
         record_event(case, "sealed_on_intake", at=now, actor_label="system",
-                     reason="the classifier flagged a possible accusation")
+                     reason=CLASSIFIER_FLAGGED)
         set_acceptance_due(case)
     case.screened_at = now
 

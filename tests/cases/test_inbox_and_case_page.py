@@ -135,7 +135,7 @@ def test_manual_entry_of_a_letter_with_its_postmark_and_scans(office: None, clie
     assert "申长路" in case.body
     assert case.events[0].actor_label == "triager@hqcbd.test"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "追踪码" in page or "Tracking code" in page
+    assert "查询码" in page and "追踪码" not in page
 
 
 def test_manual_entry_validates_and_is_for_the_party_office(office: None, client: FlaskClient) -> None:
@@ -220,7 +220,8 @@ def test_case_page_thread_attachments_and_timeline(office: None, client: FlaskCl
     assert "&lt;b&gt;粗体&lt;/b&gt;" in html and "<b>粗体</b>" not in html
     # The timeline names each step in words, never by its internal code (issue 12, point 7).
     timeline = html[html.index("时间线"):]
-    assert "<td>已接收</td>" in timeline and ">received<" not in timeline and "system" not in timeline
+    assert '<td data-label="操作">已接收</td>' in timeline
+    assert ">received<" not in timeline and "system" not in timeline
     download = client.get(f"/staff/cases/{case.reference}/attachments/{case.messages[0].attachments[0].id}")
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith("attachment;")

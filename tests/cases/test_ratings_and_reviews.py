@@ -14,6 +14,7 @@ from cases.extensions import db
 from cases.handling.follow_up import record_follow_up
 from cases.handling.ratings import close_unrated_cases, rate_reply
 from cases.models import CaseMessage, CaseRating
+from cases.reasons import NOT_RATED
 from cases.triage.workflow import TriageError
 from tests.cases.triage_support import new_case, setup_departments, staff
 from tests.feedback.workflow import reply
@@ -102,7 +103,7 @@ def test_an_unrated_reply_closes_by_itself_after_the_wait(app: Flask, replied) -
     assert close_unrated_cases() == "closed 1 unrated case(s)"
     db.session.commit()
     assert replied.status == CLOSED
-    assert replied.events[-1].reason == "no rating within 15 working days of the reply"
+    assert replied.events[-1].reason == NOT_RATED and replied.events[-1].detail["reason_args"] == {"days": 15}
     assert close_unrated_cases() == "closed 0 unrated case(s)"  # idempotent
 
 

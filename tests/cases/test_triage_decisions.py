@@ -10,6 +10,7 @@ from flask import Flask
 from cases.domain.states import IllegalTransition
 from cases.extensions import db
 from cases.models import CaseEvent, CaseMessage, ClassifierModel, ConfirmedLink, HolidayOverride, Problem
+from cases.reasons import RULE_PROBLEM, RULE_TASK
 from cases.triage import decisions, links, routing
 from cases.triage.suggest import current_classifier
 from cases.triage.workflow import TriageError, change_status
@@ -85,7 +86,8 @@ def test_accept_routes_by_the_linked_problem_with_the_calendar_and_overrides(app
     assert case.reply_due == date(2024, 3, 7)  # 4 March + 2 working days, skipping the 5th
     actions = [(e.action, e.from_status, e.to_status) for e in case.events]
     assert ("accept", "received", "accepted") in actions and ("assign", "accepted", "assigned") in actions
-    assert case.events[-1].detail["department"] == "economy" and case.events[-1].reason == "problem 1.1"
+    assert case.events[-1].detail["department"] == "economy" and case.events[-1].reason == RULE_PROBLEM
+    assert case.events[-1].detail["reason_args"] == {"problem": "1.1"}
 
 
 def test_override_needs_a_reason_and_a_department_can_return_within_five_days(world: None) -> None:
@@ -248,4 +250,5 @@ def test_a_task_rule_routes_before_the_problem_rule(world: None) -> None:
     case = new_case()
     links.link_problem(case, problem("1.1"), actor=user, now=NOW, task=task)
     decisions.accept(case, actor=user, now=NOW, kind="suggestion")
-    assert case.department.code == "finance" and case.events[-1].reason == f"task {task.id}"
+    assert case.department.code == "finance" and case.events[-1].reason == RULE_TASK
+    assert case.events[-1].detail["reason_args"] == {"task": task.id}

@@ -15,6 +15,7 @@ from cases.domain.tracking import hash_code
 from cases.extensions import db
 from cases.models import Case, CaseEvent, CaseMessage, MailboxLedger, RawEmail
 from cases.models.types import utcnow
+from cases.reasons import RATE_LIMIT
 from mailbox.intake import message_text
 from mailbox.parsing import parse_message
 from mailbox.poller import Poller, Summary
@@ -107,7 +108,8 @@ def test_acknowledgements_are_rate_limited_per_address(mailbox_app, dovecot):
     assert poll().new_cases == 4
     assert len(outbound()) == 2
     skipped = db.session.scalars(select(CaseEvent).where(CaseEvent.action == "acknowledgement_skipped")).all()
-    assert len(skipped) == 2 and all("rate limit" in event.reason for event in skipped)
+    assert len(skipped) == 2 and all(event.reason == RATE_LIMIT and event.detail["reason_args"] == {"num": 2}
+                                     for event in skipped)
 
 
 def test_threading_rules(mailbox_app, dovecot):
