@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, literal_column, not_, or_, sel
 
 from cases.domain import duplicates as rule
 from cases.domain.roles import can_see_sealed
-from cases.domain.search_words import rarest_words
+from cases.domain.search_words import index_words, rarest_words
 from cases.domain.states import DUPLICATE, FINAL_STATUSES, OPEN_STATUSES
 from cases.extensions import db
 from cases.models import Case, StaffUser
@@ -85,20 +85,40 @@ def _allowed(user: StaffUser, case: Case, now: datetime) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
+def _tsvector() -> ColumnElement[object]:
+    # The expression of the inbox's GIN index (migration 0004), so that the index is used.
+    return func.to_tsvector(literal_column("'simple'"), Case.search_text)
+
+
+def _tsquery(words: str) -> ColumnElement[object]:
+    return func.plainto_tsquery(literal_column("'simple'"), words)
+
+
+def _has_word(word: str) -> ColumnElement[bool]:
+    """SQLite: search_text (space-separated words) holds ``word`` as a whole word."""
+    return (" " + Case.search_text + " ").contains(f" {word} ", autoescape=True)
+
+
 def _text_door(case: Case) -> tuple[ColumnElement[bool] | None, list[ColumnElement[object]]]:
     """SQL: cases sharing one of this case's rarest search words, and how to rank them."""
-    words = rarest_words((case.search_text or "").split(), RARE_WORDS)
+    own = set(index_words(case.reference).split())  # every case's words hold its own reference
+    words = rarest_words([w for w in (case.search_text or "").split() if w not in own], RARE_WORDS)
     if not words:
         return None, []
     if db.engine.dialect.name == "postgresql":
-        # The expression of the inbox's GIN index (migration 0004), so that the index is used.
-        vector = func.to_tsvector(literal_column("'simple'"), Case.search_text)
-        query = func.plainto_tsquery(literal_column("'simple'"), words[0])
+        query = _tsquery(words[0])
         for word in words[1:]:
-            query = query.op("||")(func.plainto_tsquery(literal_column("'simple'"), word))
-        return vector.op("@@")(query), [func.ts_rank(vector, query).desc()]
-    spaced = " " + Case.search_text + " "  # whole words only: search_text is space-separated
-    return or_(*(spaced.like(f"% {word} %") for word in words if "%" not in word and "_" not in word)), []
+            query = query.op("||")(_tsquery(word))  # any of the words; the rank prefers more of them
+        return _tsvector().op("@@")(query), [func.ts_rank(_tsvector(), query).desc()]
+    return or_(*(_has_word(word) for word in words)), []
+
+
+def _quoting_door(case: Case) -> ColumnElement[bool]:
+    """SQL: cases whose words hold this case's reference (its year and number: the search index)."""
+    year_number = " ".join(index_words(case.reference).split()[1:])  # "hq 2026 000123" → "2026 000123"
+    if db.engine.dialect.name == "postgresql":
+        return _tsvector().op("@@")(_tsquery(year_number))
+    return and_(*(_has_word(word) for word in year_number.split()))
 
 
 def _candidates(user: StaffUser, case: Case, now: datetime, with_sender: bool) -> list[Case]:
@@ -115,7 +135,7 @@ def _candidates(user: StaffUser, case: Case, now: datetime, with_sender: bool) -
         if senders:
             doors.append((or_(*senders), []))
     quoted = rule.quoted_references(*_texts(case))
-    doors.append((or_(Case.reference.in_(quoted), Case.body.contains(case.reference, autoescape=True)), []))
+    doors.append((or_(Case.reference.in_(quoted), _quoting_door(case)), []))
     text_condition, text_order = _text_door(case)
     if text_condition is not None:
         doors.append((text_condition, text_order))
