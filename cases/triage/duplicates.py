@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, literal_column, not_, or_, select
+from sqlalchemy.orm import selectinload
 
 from cases.domain import duplicates as rule
 from cases.domain.roles import can_see_sealed
@@ -141,7 +142,7 @@ def _candidates(user: StaffUser, case: Case, now: datetime, with_sender: bool) -
         doors.append((text_condition, text_order))
     found: dict[int, Case] = {}
     for condition, order in doors:
-        statement = (select(Case).where(allowed, condition)
+        statement = (select(Case).where(allowed, condition).options(selectinload(Case.messages))
                      .order_by(*order, Case.received_at.desc(), Case.id.desc()).limit(PER_DOOR))
         for candidate in db.session.scalars(statement):
             found.setdefault(candidate.id, candidate)
