@@ -72,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.cases):
                 received = now - timedelta(days=730 * (args.cases - i) / args.cases)
                 sender = i if i % 3 else rng.randrange(max(i, 1))
-                record_case(NewCase(channel="web", body=texts[i % len(texts)], subject="", received_at=received,
-                                    submitter_name="", submitter_email=f"p{sender}@example.test",
-                                    submitter_phone=""), now=received)
+                opinion = NewCase(channel="web", body=texts[i % len(texts)], received_at=received,
+                                  submitter_email=f"p{sender}@example.test")
+                record_case(opinion, now=received)
                 if i % 200 == 199:
                     db.session.commit()
             db.session.commit()
