@@ -13,7 +13,7 @@ from cases.extensions import db
 from cases.models import Case, StaffUser
 from cases.models.types import utcnow
 from cases.triage import duplicates
-from tests.cases.triage_support import csrf_any, login, new_case, reload_case, setup_departments, staff
+from tests.cases.triage_support import login, new_case, reload_case, setup_departments, staff
 
 VACANCY = "核心区楼宇空置率太高了，很多写字楼空着，建议加大招商引资力度，降低租金吸引企业入驻。"
 VACANCY_AGAIN = "你好，我再反映一次：核心区楼宇空置率太高，很多写字楼空着，建议加大招商引资力度，降低租金。"
@@ -37,6 +37,16 @@ def panel(client: FlaskClient, case: Case) -> str:
     html = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
     found = re.search(r'<section id="duplicates".*?</section>', html, re.S)
     return found.group(0) if found else ""
+
+
+def press_merge(client: FlaskClient, shown: str, reference: str):  # noqa: ANN201
+    """Press the merge button of the panel's row for ``reference``: its form, as the page has it."""
+    row = re.search(rf'<li class="duplicate">\s*<p><a href="/staff/cases/{reference}".*?</li>', shown, re.S)
+    assert row is not None, shown
+    form = re.search(r'<form[^>]*action="([^"]+)"', row.group(0))
+    assert form is not None
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', row.group(0)))
+    return client.post(form.group(1).replace("&amp;", "&"), data=fields)
 
 
 def found_for(key: str, case: Case) -> list[str]:
@@ -106,9 +116,9 @@ def test_merge_from_the_panel_moves_the_new_case_into_the_open_one(world: None, 
     login(client, "triager")
     shown = panel(client, first)  # from the older case: the newer one goes into it
     assert f"Merge {again.reference} into this case" in shown
-    response = client.post(f"/staff/cases/{again.reference}/do/merge",
-                           data={"csrf_token": csrf_any(shown), "target": first.reference})
+    response = press_merge(client, shown, again.reference)
     assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/cases/{first.reference}")  # back where it was
     merged, kept = reload_case(again.reference), reload_case(first.reference)
     assert merged.status == "duplicate" and merged.duplicate_of_id == kept.id
     assert len([m for m in kept.messages if m.direction == "inbound"]) == 2
@@ -128,9 +138,9 @@ def test_a_repeat_of_a_closed_case_is_linked_not_reopened(world: None, client: F
     shown = panel(client, repeat)
     assert long_ago.reference not in shown  # closed before the 90-day window
     assert f"Link this case to {closed.reference} as a repeat" in shown
-    response = client.post(f"/staff/cases/{repeat.reference}/do/merge",
-                           data={"csrf_token": csrf_any(shown), "target": closed.reference})
+    response = press_merge(client, shown, closed.reference)
     assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/cases/{repeat.reference}")
     linked, still_closed = reload_case(repeat.reference), reload_case(closed.reference)
     assert still_closed.status == "closed" and linked.status == "duplicate"
     assert linked.duplicate_of_id == still_closed.id
