@@ -8,6 +8,10 @@ search words) with the labelled messages of tests/data as their texts, one sende
 writing twice, spread over two years, the older 80 % closed. Then times
 cases.triage.duplicates.likely_duplicates for a triager on ``--runs`` cases (p50, p95, most
 candidates scored), the work the case page adds.
+
+Measured 2026-12-08 on the shared 2-core machine, 3,000 cases: p50 97 ms, p95 160 ms per panel
+(database queries median 45 ms, the rest the classifier's features of the candidates); at most 61
+candidates scored (median 44), whatever the number of cases.
 """
 
 from __future__ import annotations
