@@ -160,6 +160,7 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         **{key: _int(env, key, default) for key, default in CLOCK_DEFAULTS.items()},
         "EDIT_LOCK_MINUTES": _int(env, "EDIT_LOCK_MINUTES", 15),
         "INBOX_PAGE_SIZE": _int(env, "INBOX_PAGE_SIZE", 50),
+        "DUPLICATE_WINDOW_DAYS": _int(env, "DUPLICATE_WINDOW_DAYS", 90),
         # Case kinds whose replies the party office approves after the head, whatever the department.
         "OFFICE_APPROVAL_KINDS": tuple(
             kind.strip() for kind in env.get("OFFICE_APPROVAL_KINDS", "").split(",") if kind.strip()

@@ -61,6 +61,8 @@ def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, languag
     staff("supervisor")
     make_user(email="admin@hqcbd.test", roles=("admin",))
     case = new_case("核心区楼宇空置率高，建议加大招商力度。")
+    # A repeat from the same sender: the case page shows its likely-duplicates panel.
+    new_case(f"又来反映{case.reference}：核心区楼宇空置率高，建议加大招商力度。")
     base = live_server
     failures: dict[str, list[str]] = {}
     page_in.goto(f"{base}/lang/{language}?next=/")
@@ -74,6 +76,7 @@ def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, languag
     _log_in(page_in, base, "supervisor@hqcbd.test")
     for path in [*STAFF, f"/staff/cases/{case.reference}"]:
         _check(page_in, base + path, failures)
+    assert page_in.locator("#duplicates form button").count() == 1  # the panel was checked too
     page_in.context.clear_cookies()
     _log_in(page_in, base, "admin@hqcbd.test")
     for path in [*ADMIN, *_admin_walk()]:

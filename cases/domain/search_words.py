@@ -59,3 +59,15 @@ def query_words(query: str) -> list[str]:
     """The words of a search query, all of which a case must contain (at most MAX_QUERY_WORDS)."""
     words = list(dict.fromkeys(_tokens(query, for_search=False)))
     return words[:MAX_QUERY_WORDS]
+
+
+def rarest_words(words: list[str], limit: int) -> list[str]:
+    """The ``limit`` most telling of ``words``: longest first among the rarest in jieba's dictionary.
+
+    A word jieba does not know (a building's nickname, a name) counts as rarest; single characters
+    and digits say little and are left out.
+    """
+    frequency = _jieba().dt.FREQ
+    telling = [w for w in dict.fromkeys(words) if len(w) >= 2 and not w.isdigit()]
+    telling.sort(key=lambda w: (frequency.get(w) or 0, -len(w), w))
+    return telling[:limit]

@@ -9,6 +9,7 @@ from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
     case_views,
     decision_views,
     discipline_views,
+    duplicate_views,
     entry_views,
     handling_views,
     reply_views,

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from cases.domain.states import IllegalTransition
 from cases.domain.text_input import clean_text, parse_id
+from cases.domain.tracking import REFERENCE_RE
 from cases.extensions import db
 from cases.handling import approval, workspace
 from cases.i18n import N_
@@ -246,7 +247,18 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
     flash(_(entry[2]), "success")
     if not access.can_view(user, case):  # e.g. a department returned it: it is no longer theirs
         return redirect(url_for("staff.inbox"))
-    return redirect(url_for("staff.case_page", reference=case.reference))
+    return redirect(url_for("staff.case_page", reference=_back_to(case, user)))
+
+
+def _back_to(case: Case, user: StaffUser) -> str:
+    """The case page to go back to: the one the form was on (a likely duplicate merged from the
+    other case's page), when it is a case this user may see; else the case decided on."""
+    back = _field("back").upper()
+    if back and back != case.reference and REFERENCE_RE.match(back):
+        found = db.session.scalar(select(Case).where(Case.reference == back))
+        if found is not None and access.can_view(user, found):
+            return found.reference
+    return case.reference
 
 
 def locked_message(colleague: StaffUser) -> str:
