@@ -10,6 +10,7 @@ from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
     decision_views,
     discipline_views,
     entry_views,
+    export_views,
     handling_views,
     reply_views,
     staged_views,
