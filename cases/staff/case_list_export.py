@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from cases.domain import roles as role_names
 from cases.extensions import db
 from cases.i18n import N_
-from cases.models import Case, CaseRating, StaffUser
+from cases.models import Case, CaseRating, Department, StaffUser
 from cases.staff.labels import channel_label, kind_label, rating_label, status_label
 from cases.triage.inbox import InboxFilters, export_select, overdue_condition
 from cases.web import local_time
@@ -42,14 +42,33 @@ class Column:
 
     header: str  # marked with N_, translated when written
     definition: str
-    value: Callable[[Any], object]
+    value: Callable[[Any, Memo], object]  # (row, the export's label memo)
     contact: bool = False
 
 
-def _department(case: Case) -> str:
+class Memo:
+    """The labels of one export, each translated once: a translation per cell cost more than the row."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[Callable[[Any], str], Any], str] = {}
+
+    def __call__(self, label: Callable[[Any], str], key: Any) -> str:
+        """``label(key)``, from the memo after its first use."""
+        try:
+            return self.found[(label, key)]
+        except KeyError:
+            found = self.found[(label, key)] = label(key)
+            return found
+
+
+def _department(department: Department | None) -> str:
     from cases.staff.case_views import department_name
 
-    return department_name(case.department)
+    return department_name(department)
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
 
 
 def _day(value: date | None) -> str:
@@ -60,17 +79,17 @@ COLUMNS = (
     Column(
         N_("Reference"),
         N_("The case's reference (HQ-year-number), unique."),
-        lambda r: r.Case.reference,
+        lambda r, m: r.Case.reference,
     ),
     Column(
         N_("Received at"),
         N_("When the opinion was received (for a letter, the postmark date), Shanghai time."),
-        lambda r: local_time(r.Case.received_at),
+        lambda r, m: local_time(r.Case.received_at),
     ),
     Column(
         N_("Channel"),
         N_("How it reached us: web form, e-mail, letter, phone or visit."),
-        lambda r: channel_label(r.Case.channel),
+        lambda r, m: m(channel_label, r.Case.channel),
     ),
     Column(
         N_("Kind"),
@@ -78,44 +97,44 @@ COLUMNS = (
             "The kind set at triage (suggestion, accusation, claim, enquiry, "
             "out of scope); empty while not set."
         ),
-        lambda r: kind_label(r.Case.kind) if r.Case.kind else "",
+        lambda r, m: m(kind_label, r.Case.kind) if r.Case.kind else "",
     ),
     Column(
         N_("Status"),
         N_("Where the case stands at the time of the export."),
-        lambda r: status_label(r.Case.status),
+        lambda r, m: m(status_label, r.Case.status),
     ),
     Column(
         N_("Subject"),
         N_("The subject the person gave (empty when none)."),
-        lambda r: r.Case.subject,
+        lambda r, m: r.Case.subject,
     ),
     Column(
         N_("Problems"),
         N_("Codes of the rectification problems the case is linked to."),
-        lambda r: ", ".join(problem.code for problem in r.Case.problems),
+        lambda r, m: ", ".join(problem.code for problem in r.Case.problems),
     ),
     Column(
         N_("Responsible department"),
         N_("The department holding the case now (empty before routing)."),
-        lambda r: _department(r.Case),
+        lambda r, m: m(_department, r.Case.department),
     ),
     Column(
         N_("Acceptance due"),
         N_("Last working day to decide acceptance and tell the person."),
-        lambda r: _day(r.Case.acceptance_due),
+        lambda r, m: _day(r.Case.acceptance_due),
     ),
     Column(
         N_("Reply due"),
         N_(
             "Last working day for the reply (or the review's answer), an approved extension included."
         ),
-        lambda r: _day(r.Case.reply_due),
+        lambda r, m: _day(r.Case.reply_due),
     ),
     Column(
         N_("Extension (working days)"),
         N_("Working days of the approved extension, 0 when none."),
-        lambda r: r.Case.extension_days or 0,
+        lambda r, m: r.Case.extension_days or 0,
     ),
     Column(
         N_("Overdue?"),
@@ -124,22 +143,22 @@ COLUMNS = (
             "its due date or a reply is still awaited after its due date (the "
             "inbox's overdue filter)."
         ),
-        lambda r: _("Yes") if r.overdue else _("No"),
+        lambda r, m: m(_yes_no, bool(r.overdue)),
     ),
     Column(
         N_("Replied at"),
         N_("When the reply was sent (the latest round), Shanghai time."),
-        lambda r: local_time(r.Case.replied_at),
+        lambda r, m: local_time(r.Case.replied_at),
     ),
     Column(
         N_("Closed at"),
         N_("When the case was closed or finished at triage, Shanghai time."),
-        lambda r: local_time(r.Case.closed_at),
+        lambda r, m: local_time(r.Case.closed_at),
     ),
     Column(
         N_("Latest rating"),
         N_("The person's newest rating on the five 好差评 levels, empty when not rated."),
-        lambda r: rating_label(r.level),
+        lambda r, m: m(rating_label, r.level),
     ),
     Column(
         N_("Sealed?"),
@@ -147,24 +166,24 @@ COLUMNS = (
             "Yes for a sealed accusation or a confidential case (only in the "
             "exports of those who may see them)."
         ),
-        lambda r: _("Yes") if r.Case.confidential or r.Case.kind == "accusation" else _("No"),
+        lambda r, m: m(_yes_no, r.Case.confidential or r.Case.kind == "accusation"),
     ),
     Column(
         N_("Name"),
         N_("The sender's name (empty when anonymous); contact roles only."),
-        lambda r: r.Case.submitter_name,
+        lambda r, m: r.Case.submitter_name,
         contact=True,
     ),
     Column(
         N_("E-mail"),
         N_("The sender's e-mail address; contact roles only."),
-        lambda r: r.Case.submitter_email,
+        lambda r, m: r.Case.submitter_email,
         contact=True,
     ),
     Column(
         N_("Phone"),
         N_("The sender's phone number; contact roles only."),
-        lambda r: r.Case.submitter_phone,
+        lambda r, m: r.Case.submitter_phone,
         contact=True,
     ),
 )
@@ -203,12 +222,12 @@ def _safe(value: object) -> object:
 
 def csv_chunks(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
     """The CSV (UTF-8 with a BOM, for Excel) in pieces; after the rows, an empty line and the definitions."""
-    buffer = io.StringIO()
+    buffer, memo = io.StringIO(), Memo()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([_(column.header) for column in columns])
     for row in rows:
-        writer.writerow([_safe(column.value(row)) for column in columns])
+        writer.writerow([_safe(column.value(row, memo)) for column in columns])
         if buffer.tell() >= CHUNK:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -230,11 +249,11 @@ def _cell(sheet: Any, value: object) -> object:
 
 def xlsx_chunks(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
     """The workbook (sheet of cases, sheet of definitions) written row by row to disk, then sent in pieces."""
-    book = Workbook(write_only=True)
+    book, memo = Workbook(write_only=True), Memo()
     sheet = book.create_sheet(_("Case list"))
     sheet.append([_(column.header) for column in columns])
     for row in rows:
-        sheet.append([_cell(sheet, column.value(row)) for column in columns])
+        sheet.append([_cell(sheet, column.value(row, memo)) for column in columns])
     definitions = book.create_sheet(_("Definitions"))
     definitions.append([_("Column"), _("Definition")])
     for column in columns:
