@@ -60,7 +60,7 @@ def _generate(connection: object, total: int) -> None:
         reference, tracking_code_hash, channel, kind, status, subject, body, submitter_name,
         submitter_email, submitter_phone, anonymous, consent, language, received_at, created_at,
         updated_at, confidential, department_id, acceptance_due, reply_due, email_undeliverable,
-        due_estimated, extension_days, referred_to, search_text, screened_at)
+        due_estimated, extension_days, referred_to, search_text, screened_at, review_round)
     SELECT
         'HQ-' || (2021 + i / 400000) || '-' || lpad((i % 400000 + 1)::text, 6, '0'),
         md5(i::text) || md5((i + 7)::text),
@@ -90,7 +90,8 @@ def _generate(connection: object, total: int) -> None:
             || CASE WHEN h % 10000 = 17 THEN ' {RARE_WORD}' ELSE '' END,
         -- the newest e-mails still wait for the screening job (held)
         CASE WHEN i >= :total - 200 AND h % 2 = 0 THEN NULL
-             ELSE TIMESTAMPTZ '2021-01-01 00:00:00+00' + i * INTERVAL '75 seconds' END
+             ELSE TIMESTAMPTZ '2021-01-01 00:00:00+00' + i * INTERVAL '75 seconds' END,
+        0
     FROM (SELECT i, abs(hashint4(i)) AS h FROM generate_series(0, :total - 1) AS i) AS numbers
     """  # noqa: S608
     departments = dict(connection.execute(text("SELECT code, id FROM department")).all())  # type: ignore[attr-defined]

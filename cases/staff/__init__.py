@@ -11,6 +11,7 @@ from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
     discipline_views,
     duplicate_views,
     entry_views,
+    export_views,
     handling_views,
     reply_views,
     staged_views,

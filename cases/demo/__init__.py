@@ -1,0 +1,1 @@
+"""Demo data: a realistic case history built through the real services (``flask demo seed``)."""
