@@ -6,6 +6,10 @@ of them makes its first visitor wait for the load.
 """
 
 preload_app = True
+# A sync worker is killed after `timeout` seconds without finishing its request: the default 30 s
+# cuts off a large case-list export (100,000 rows of XLSX take over a minute on a small machine).
+timeout = 300
+graceful_timeout = 60
 
 
 def when_ready(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature

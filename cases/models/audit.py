@@ -28,7 +28,7 @@ class AuditEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     # Who acted when no staff user did ("system", "command line", or the holder of a one-time link).
-    actor_label: Mapped[str] = mapped_column(String(40), default="system")
+    actor_label: Mapped[str] = mapped_column(String(254), default="system")  # an e-mail address fits
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(40))

@@ -198,7 +198,7 @@ class CaseEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     # Who acted when no staff user did: "public", "system", "mailbox".
-    actor_label: Mapped[str] = mapped_column(String(40), default="system")
+    actor_label: Mapped[str] = mapped_column(String(254), default="system")  # an e-mail address fits
     action: Mapped[str] = mapped_column(String(40))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))

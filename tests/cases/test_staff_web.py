@@ -296,3 +296,25 @@ def test_login_form_is_accessible(client: FlaskClient) -> None:
     assert 'id="email"' in html and 'id="password"' in html
     assert 'autocomplete="current-password"' in html
     assert "<script" not in html and "style=" not in html
+
+
+def test_a_long_e_mail_address_can_act_on_a_case(app):
+    """The event's actor holds the staff member's e-mail address: any valid length must fit."""
+    from datetime import UTC, datetime
+
+    from cases.admin import audit
+    from cases.intake import NewCase, record_case
+    from cases.models import CaseEvent
+    from cases.triage.workflow import note_event
+
+    select = db.select
+    email = "zhang.san.of.the.economic.development.division." + "x" * 60 + "@hqcbd.shanghai.gov.cn"
+    user = make_user(email=email, roles=("supervisor",))
+    now = datetime(2026, 11, 30, 2, tzinfo=UTC)
+    case = record_case(NewCase(channel="phone", body="请公布整改进展", received_at=now), now=now).case
+    note_event(case, "note", actor=user, now=now, reason="来电补充")
+    audit.record(audit.STAFF_USER, user.id, "updated", actor=None, actor_label=email,
+                 before={"display_name": "a"}, after={"display_name": "b"})
+    db.session.commit()
+    stored = db.session.scalar(select(CaseEvent.actor_label).where(CaseEvent.action == "note"))
+    assert stored == email
