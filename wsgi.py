@@ -173,3 +173,15 @@ def poll_mailbox() -> object:
 def where_is_mailbox() -> str:
     """Diagnostic job: the file the ``mailbox`` package was imported from in this process."""
     return _check_mailbox_package()
+
+
+def send_reminders() -> str:
+    """RQ cron entry point: e-mail the reminders and digests now due (each once, whatever runs twice)."""
+    from cases.handling.reminders import run_reminders
+    from cases.models.types import utcnow
+    from cases.outbox import commit_and_dispatch
+
+    with _app_for_jobs().app_context():
+        run = run_reminders(utcnow())
+        commit_and_dispatch()
+        return str(run)

@@ -50,9 +50,11 @@ def register_cli(app: Flask) -> None:
     """Attach every command group to the application."""
     from cases.cases_cli import cases_cli
     from cases.catalogue_cli import catalogue_cli
+    from cases.reminders_cli import reminders_cli
     from cases.setup_cli import about_command, init_command, users_cli
 
-    commands: list[click.Command] = [catalogue_cli, cases_cli, users_cli, init_command, about_command]
+    commands: list[click.Command] = [catalogue_cli, cases_cli, users_cli, init_command, about_command,
+                                      reminders_cli]
     for command in commands:
         _friendly_database_errors(command)
         app.cli.add_command(command)

@@ -20,6 +20,7 @@ from cases.staff import staff_bp
 from cases.staff.labels import (
     actor_label,
     channel_label,
+    clock_label,
     delivery_label,
     event_label,
     kind_label,
@@ -80,6 +81,7 @@ def _template_helpers() -> dict[str, object]:
         "event_label": event_label,
         "delivery_label": delivery_label,
         "actor_label": actor_label,
+        "clock_label": clock_label,
     }
 
 
