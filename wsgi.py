@@ -177,11 +177,7 @@ def where_is_mailbox() -> str:
 
 def send_reminders() -> str:
     """RQ cron entry point: e-mail the reminders and digests now due (each once, whatever runs twice)."""
-    from cases.handling.reminders import run_reminders
-    from cases.models.types import utcnow
-    from cases.outbox import commit_and_dispatch
+    from cases.reminders_cli import run_once
 
     with _app_for_jobs().app_context():
-        run = run_reminders(utcnow())
-        commit_and_dispatch()
-        return str(run)
+        return run_once()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -18,9 +19,10 @@ reminders_cli = AppGroup("reminders", help="Reminders of the case clocks and the
 log = logging.getLogger(__name__)
 
 
-def run_once() -> str:
-    """One run: record what is due, commit, then send it (in-process in embedded mode)."""
-    run = run_reminders(utcnow())
+def run_once(now: datetime | None = None) -> str:
+    """One run at ``now`` (default: the current time): record what is due, commit, then send it
+    (in-process in embedded mode)."""
+    run = run_reminders(now or utcnow())
     commit_and_dispatch()
     return str(run)
 
@@ -29,12 +31,14 @@ def run_once() -> str:
 @click.option("--loop", is_flag=True, help="Keep running (embedded mode, without rq cron).")
 @click.option("--interval", type=float, default=None, help="Seconds between runs (REMINDER_INTERVAL).")
 @click.option("--rounds", type=int, default=0, hidden=True, help="Stop a loop after this many runs.")
-def run_command(loop: bool, interval: float | None, rounds: int) -> None:
+@click.option("--at", "at", type=click.DateTime(["%Y-%m-%dT%H:%M"]), default=None, hidden=True,
+              help="Run as if it were this UTC time (tests).")
+def run_command(loop: bool, interval: float | None, rounds: int, at: datetime | None) -> None:
     """Send the reminders and digests now due; each is sent once, however often this runs."""
     done = 0
     while True:
         try:
-            click.echo(run_once())
+            click.echo(run_once(at.replace(tzinfo=UTC) if at else None))
         except Exception as error:
             if not loop:
                 raise

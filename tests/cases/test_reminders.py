@@ -15,12 +15,19 @@ from sqlalchemy import select
 from cases.domain.deadlines import WorkingCalendar
 from cases.domain.reminders import EIGHTY, HALF, OVERDUE, THREE_DAYS, reached, reminder_due
 from cases.extensions import db
+from cases.handling.discipline_measures import ensure_default_measures
 from cases.handling.reminders import run_reminders
 from cases.handling.workspace import take_case
 from cases.models import Case, CaseEvent, HolidayOverride, Reminder
 from cases.outbox import commit_and_dispatch
 from cases.triage.calendar import current_calendar
-from tests.cases.discipline_support import ACCUSATION, SUBJECT, accepted_accusation
+from tests.cases.discipline_support import (
+    ACCEPTED,
+    ACCUSATION,
+    SUBJECT,
+    accepted_accusation,
+    concluded,
+)
 from tests.cases.handling_support import assigned_case, people
 from tests.cases.triage_support import login, new_case, setup_departments
 
@@ -209,6 +216,43 @@ def test_holidays_respected(app: Flask, catalogue: object, smtp: object) -> None
     _run(datetime(2024, 4, 7, 1, 0, tzinfo=UTC))  # the adjusted working day: the half reminder goes
     assert [str(m["Subject"]) for _r, m in _about(_staff_mail(smtp), case.reference)] == [
         f"[{case.reference}] 提醒：答复期限已过半"]
+
+
+def test_embedded_command_runs_twice_and_sends_once(clocks: dict[str, Case], smtp: object, runner) -> None:
+    for _ in range(2):
+        result = runner.invoke(args=["reminders", "run", "--at", "2024-04-15T01:00"])
+        assert result.exit_code == 0, result.output
+    assert "0 reminder(s), 0 digest(s)" in result.output
+    mails = _staff_mail(smtp)
+    for name in ("half", "eighty", "three", "over", "waiting", "sealed"):
+        assert len(_about(mails, clocks[name].reference)) == 1, name
+    # --loop keeps running (bounded here by the hidden --rounds) and still sends nothing twice.
+    result = runner.invoke(args=["reminders", "run", "--loop", "--interval", "0", "--rounds", "2",
+                                 "--at", "2024-04-15T02:00"])
+    assert result.exit_code == 0, result.output
+    assert len(_staff_mail(smtp)) == len(mails)
+
+
+def test_report_back_clock_reminds_the_discipline_group(app: Flask, catalogue: object, smtp: object) -> None:
+    setup_departments()
+    ensure_default_measures()  # the measures a concluding step names
+    staff = people()
+    found = accepted_accusation(staff["inspector"])
+    concluded(found, now=ACCEPTED)  # closed on 2024-03-04: report back due 15 working days later
+    case = found.case
+    assert case.status == "closed" and case.report_back_due is not None
+    _run()
+    [(rcpts, mail)] = _about(_staff_mail(smtp), case.reference)
+    assert rcpts == ["inspector@hqcbd.test", "supervisor@hqcbd.test"]
+    assert "向举报人反馈" in str(mail["Subject"]) and SUBJECT not in mail.get_body(("plain",)).get_content()
+    events = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                        CaseEvent.action == "marked_overdue"))
+    assert [e.detail["clock"] for e in events] == ["report_back"]
+    # Reported back: the clock stops, and no later run reminds of it.
+    case.reported_back_at = RUN
+    db.session.commit()
+    _run(RUN + timedelta(days=1))
+    assert len(_about(_staff_mail(smtp), case.reference)) == 1
 
 
 @pytest.mark.postgres_only
