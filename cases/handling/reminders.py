@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import defer
 
 from cases.domain import roles as role_names
 from cases.domain import states
@@ -94,7 +95,7 @@ def running_clocks() -> Iterator[RunningClock]:
         | (Case.status.in_(states.REPLY_PENDING) & Case.reply_due.is_not(None))
         | ((Case.status == states.CLOSED) & Case.report_back_due.is_not(None)
            & Case.reported_back_at.is_(None))
-    ).order_by(Case.id)
+    ).order_by(Case.id).options(defer(Case.body), defer(Case.search_text), defer(Case.suggestions))
     for case in db.session.scalars(query):
         if case.status == states.RECEIVED and case.acceptance_due is not None:
             yield RunningClock(case, ACCEPTANCE, local_date(case.received_at), case.acceptance_due)

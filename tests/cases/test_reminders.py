@@ -233,6 +233,17 @@ def test_embedded_command_runs_twice_and_sends_once(clocks: dict[str, Case], smt
     assert len(_staff_mail(smtp)) == len(mails)
 
 
+def test_a_case_nobody_took_reminds_its_handlers(app: Flask, catalogue: object, smtp: object) -> None:
+    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
+    setup_departments()
+    staff = people()
+    case = assigned_case(staff["triager"], now=_start_for(16))  # 80 %, no handler has taken it
+    _run()
+    [(rcpts, mail)] = _about(_staff_mail(smtp), case.reference)
+    assert rcpts == ["colleague@hqcbd.test", "handler@hqcbd.test"]  # not the head, not another division
+    assert "答复期限已过80%" in str(mail["Subject"])
+
+
 def test_report_back_clock_reminds_the_discipline_group(app: Flask, catalogue: object, smtp: object) -> None:
     setup_departments()
     ensure_default_measures()  # the measures a concluding step names
