@@ -21,6 +21,8 @@ from cases.handling.workspace import take_case
 from cases.models import Case, CaseEvent, HolidayOverride, Reminder
 from cases.outbox import commit_and_dispatch
 from cases.triage.calendar import current_calendar
+from cases.triage.decisions import add_named_party
+from cases.triage.routing import decide_extension, request_extension
 from tests.cases.discipline_support import (
     ACCEPTED,
     ACCUSATION,
@@ -242,6 +244,38 @@ def test_a_case_nobody_took_reminds_its_handlers(app: Flask, catalogue: object, 
     [(rcpts, mail)] = _about(_staff_mail(smtp), case.reference)
     assert rcpts == ["colleague@hqcbd.test", "handler@hqcbd.test"]  # not the head, not another division
     assert "答复期限已过80%" in str(mail["Subject"])
+
+
+def test_an_extension_starts_a_new_series(app: Flask, catalogue: object, smtp: object) -> None:
+    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
+    setup_departments()
+    staff = people()
+    case = assigned_case(staff["triager"], now=_start_for(16))
+    take_case(case, actor=staff["handler"], now=_start_for(16))
+    db.session.commit()
+    _run()
+    first_due = case.reply_due
+    request_extension(case, 10, actor=staff["handler"], now=RUN, reason="需要会同有关部门核实。")
+    decide_extension(case, True, actor=staff["supervisor"], now=RUN, reason="同意。")
+    db.session.commit()
+    _run(RUN + timedelta(hours=1))
+    _run(RUN + timedelta(hours=2))
+    rows = db.session.scalars(select(Reminder).where(Reminder.case_id == case.id).order_by(Reminder.id))
+    assert [(row.kind, row.due) for row in rows] == [(EIGHTY, first_due), (HALF, case.reply_due)]
+    assert len(_about(_staff_mail(smtp), case.reference)) == 2  # 16 of 30 working days: half, once
+
+
+def test_nobody_named_in_an_accusation_is_told(app: Flask, catalogue: object, smtp: object) -> None:
+    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
+    setup_departments()
+    staff = people()
+    case = accepted_accusation(staff["inspector"]).case
+    add_named_party(case, actor=staff["inspector"], now=ACCEPTED, staff_user=staff["supervisor"])
+    db.session.commit()
+    _run()
+    [(rcpts, _mail)] = _about(_staff_mail(smtp), case.reference)
+    assert rcpts == ["inspector@hqcbd.test"]  # the supervisor it names is neither told nor sent a digest
+    assert not [m for r, m in _staff_mail(smtp) if r == ["supervisor@hqcbd.test"]]
 
 
 def test_report_back_clock_reminds_the_discipline_group(app: Flask, catalogue: object, smtp: object) -> None:
