@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from cases.domain.deadlines import WorkingCalendar
 from cases.domain.reminders import EIGHTY, HALF, OVERDUE, THREE_DAYS, reached, reminder_due
-from cases.extensions import db
+from cases.extensions import db, mail
 from cases.handling.discipline_measures import ensure_default_measures
 from cases.handling.reminders import run_reminders
 from cases.handling.workspace import take_case
-from cases.models import Case, CaseEvent, HolidayOverride, Reminder
-from cases.outbox import commit_and_dispatch
+from cases.models import Case, CaseEvent, HolidayOverride, OutboxItem, Reminder, StaffUser
+from cases.outbox import commit_and_dispatch, dispatch_pending
 from cases.triage.calendar import current_calendar
 from cases.triage.decisions import add_named_party
 from cases.triage.routing import decide_extension, request_extension
@@ -32,6 +32,7 @@ from tests.cases.discipline_support import (
 )
 from tests.cases.handling_support import assigned_case, people
 from tests.cases.triage_support import login, new_case, setup_departments
+from tests.support.services import free_port, smtp_server
 
 RUN = datetime(2024, 4, 15, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai, after the Qingming holiday
 TODAY = date(2024, 4, 15)
@@ -95,18 +96,28 @@ def _run(now: datetime = RUN) -> str:
     return str(result)
 
 
+def _staff(app: Flask) -> dict[str, StaffUser]:
+    """The departments and staff of every role (committed), with the reply clock at REPLY_DAYS."""
+    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
+    setup_departments()
+    return people()
+
+
+def _taken(staff: dict[str, StaffUser], used: int) -> Case:
+    """An economy division case taken by its handler, ``used`` working days into its reply clock."""
+    case = assigned_case(staff["triager"], f"关于楼宇空置率的意见，第{used}号。", now=_start_for(used))
+    take_case(case, actor=staff["handler"], now=_start_for(used))
+    db.session.commit()
+    return case
+
+
 @pytest.fixture
 def clocks(app: Flask, catalogue: object) -> dict[str, object]:
     """Staff of every role and cases at various points of their clocks (reply clock: 20 working days)."""
-    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
-    setup_departments()
-    staff = people()
+    staff = _staff(app)
     cases: dict[str, object] = {"staff": staff}
     for name, used in (("half", 10), ("eighty", 16), ("three", 18), ("over", 23), ("quiet", 5)):
-        case = assigned_case(staff["triager"], f"关于楼宇空置率的意见，第{used}号。", now=_start_for(used))
-        take_case(case, actor=staff["handler"], now=_start_for(used))
-        db.session.commit()
-        cases[name] = case
+        cases[name] = _taken(staff, used)
     cases["waiting"] = new_case("建议公开核心区楼宇出租率数据。", received_at=_start_for(8))  # 8 of 15
     cases["sealed"] = accepted_accusation(staff["inspector"]).case  # accepted 2024-03-04: overdue
     return cases
@@ -196,9 +207,7 @@ def test_digest_once_a_day_per_department_and_party_office(clocks: dict[str, Cas
 
 
 def test_holidays_respected(app: Flask, catalogue: object, smtp: object) -> None:
-    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
-    setup_departments()
-    staff = people()
+    staff = _staff(app)
     # Accepted on 2024-03-21: with Qingming (4-5 April off, Sunday 7 April worked) half the time has
     # passed on 7 April (10 working days), not on 4 April as weekends alone would have it.
     case = assigned_case(staff["triager"], now=datetime(2024, 3, 21, 2, 0, tzinfo=UTC))
@@ -236,9 +245,7 @@ def test_embedded_command_runs_twice_and_sends_once(clocks: dict[str, Case], smt
 
 
 def test_a_case_nobody_took_reminds_its_handlers(app: Flask, catalogue: object, smtp: object) -> None:
-    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
-    setup_departments()
-    staff = people()
+    staff = _staff(app)
     case = assigned_case(staff["triager"], now=_start_for(16))  # 80 %, no handler has taken it
     _run()
     [(rcpts, mail)] = _about(_staff_mail(smtp), case.reference)
@@ -247,12 +254,8 @@ def test_a_case_nobody_took_reminds_its_handlers(app: Flask, catalogue: object, 
 
 
 def test_an_extension_starts_a_new_series(app: Flask, catalogue: object, smtp: object) -> None:
-    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
-    setup_departments()
-    staff = people()
-    case = assigned_case(staff["triager"], now=_start_for(16))
-    take_case(case, actor=staff["handler"], now=_start_for(16))
-    db.session.commit()
+    staff = _staff(app)
+    case = _taken(staff, 16)
     _run()
     first_due = case.reply_due
     request_extension(case, 10, actor=staff["handler"], now=RUN, reason="需要会同有关部门核实。")
@@ -266,9 +269,7 @@ def test_an_extension_starts_a_new_series(app: Flask, catalogue: object, smtp: o
 
 
 def test_nobody_named_in_an_accusation_is_told(app: Flask, catalogue: object, smtp: object) -> None:
-    app.config["CLOCK_REPLY_DAYS"] = REPLY_DAYS
-    setup_departments()
-    staff = people()
+    staff = _staff(app)
     case = accepted_accusation(staff["inspector"]).case
     add_named_party(case, actor=staff["inspector"], now=ACCEPTED, staff_user=staff["supervisor"])
     db.session.commit()
@@ -276,6 +277,35 @@ def test_nobody_named_in_an_accusation_is_told(app: Flask, catalogue: object, sm
     [(rcpts, _mail)] = _about(_staff_mail(smtp), case.reference)
     assert rcpts == ["inspector@hqcbd.test"]  # the supervisor it names is neither told nor sent a digest
     assert not [m for r, m in _staff_mail(smtp) if r == ["supervisor@hqcbd.test"]]
+
+
+def test_a_mail_server_outage_delays_a_reminder_and_loses_nothing(app: Flask, catalogue: object) -> None:
+    staff = _staff(app)
+    case = _taken(staff, 10)
+    _use_smtp(app, free_port())  # nothing listens there
+    _run()
+    _run(RUN + timedelta(minutes=5))  # recorded already: not recorded or queued again
+    db.session.expire_all()
+    [row] = db.session.scalars(select(Reminder).where(Reminder.case_id == case.id))
+    assert (row.state, row.attempts) == ("queued", 1)
+    items = db.session.scalars(select(OutboxItem).where(OutboxItem.job == "send_reminder"))
+    [item] = [found for found in items if found.args == {"reminder_id": row.id}]
+    assert item.state == "enqueued" and "ConnectionRefusedError" in item.last_error
+    with smtp_server() as (port, handler):
+        _use_smtp(app, port)
+        item.enqueued_at -= timedelta(seconds=10)  # the first backoff interval has passed
+        db.session.commit()
+        assert dispatch_pending() >= 1  # the sweep sends it
+        subjects = [str(_parsed(raw)["Subject"]) for _sender, _rcpts, raw in handler.messages]
+        assert [subject for subject in subjects if f"[{case.reference}]" in subject] == [
+            f"[{case.reference}] 提醒：答复期限已过半"]
+    db.session.expire_all()
+    assert db.session.get(Reminder, row.id).state == "sent"
+
+
+def _use_smtp(app: Flask, port: int) -> None:
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False)
+    mail.init_app(app)  # Flask-Mail reads its settings when it is initialised
 
 
 def test_report_back_clock_reminds_the_discipline_group(app: Flask, catalogue: object, smtp: object) -> None:
