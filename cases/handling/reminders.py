@@ -233,15 +233,16 @@ def _send_digests(clocks: list[RunningClock], staff: list[StaffUser], now: datet
     hour = now.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).hour
     if not calendar.is_working_day(today)[0] or hour < int(current_app.config["REMINDER_DIGEST_HOUR"]):
         return
-    lines = [_line(running, today) for running in clocks if not case_is_held(running.case)]
     active = db.session.scalars(select(Department).where(Department.active.is_(True)))
     departments = {dept.id: dept for dept in active}
-    wanted = [(user, scope, dept) for user in staff for scope, dept in _digest_scopes(user, departments)]
-    existing = _existing([digest_key(scope, user.id, today) for user, scope, _dept in wanted])
-    for user, scope, dept in wanted:
-        key = digest_key(scope, user.id, today)
-        if key in existing:
-            continue
+    wanted = [(user, digest_key(scope, user.id, today), dept)
+              for user in staff for scope, dept in _digest_scopes(user, departments)]
+    existing = _existing([key for _user, key, _dept in wanted])
+    pending = [(user, key, dept) for user, key, dept in wanted if key not in existing]
+    if not pending:
+        return  # the later runs of the day: every digest went out with the first one
+    lines = [_line(running, today) for running in clocks if not case_is_held(running.case)]
+    for user, key, dept in pending:
         mine = sorted((line for line in lines if _in_scope(line, dept) and can_view(user, line.case)),
                       key=lambda line: (line.left, line.case.id))
         if not mine:
