@@ -3,7 +3,10 @@ clock, the jobs run twice (and twice at once on PostgreSQL), the real SMTP serve
 
 from __future__ import annotations
 
+import re
+import subprocess
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -32,6 +35,7 @@ from tests.cases.discipline_support import (
 )
 from tests.cases.handling_support import assigned_case, people
 from tests.cases.triage_support import login, new_case, setup_departments
+from tests.conftest import PROJECT_ROOT
 from tests.support.services import free_port, smtp_server
 
 RUN = datetime(2024, 4, 15, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai, after the Qingming holiday
@@ -328,6 +332,34 @@ def test_report_back_clock_reminds_the_discipline_group(app: Flask, catalogue: o
     db.session.commit()
     _run(RUN + timedelta(days=1))
     assert len(_about(_staff_mail(smtp), case.reference)) == 1
+
+
+def test_the_rq_entry_point_runs_in_a_worker_and_sends_nothing_twice(app: Flask, catalogue: object,
+                                                                    subprocess_env, redis_url) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    staff = _staff(app)
+    case = _taken(staff, 23)  # overdue by now, whatever day the test runs
+    queue_name = f"reminders-{time.monotonic_ns()}"
+    queue = Queue(queue_name, connection=Redis.from_url(redis_url))
+    results = []
+    for _ in range(2):
+        job = queue.enqueue("wsgi.send_reminders")
+        worker = subprocess.run(
+            [str(PROJECT_ROOT / ".venv" / "bin" / "rq"), "worker", "--burst", "--worker-class",
+             "rq.worker.SimpleWorker", "--url", redis_url, queue_name],
+            cwd=PROJECT_ROOT, env=subprocess_env, capture_output=True, text=True, timeout=120, check=False)
+        assert worker.returncode == 0, worker.stdout + worker.stderr
+        job.refresh()
+        results.append(job.return_value())
+    assert all(re.fullmatch(r"\d+ reminder\(s\), \d+ digest\(s\), \d+ already sent", str(r)) for r in results)
+    assert results[1].startswith("0 reminder(s), 0 digest(s)")  # the second run finds them recorded
+    db.session.expire_all()
+    marks = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                       CaseEvent.action == "marked_overdue")).all()
+    rows = db.session.scalars(select(Reminder).where(Reminder.case_id == case.id)).all()
+    assert len(marks) == len(rows) <= 1  # one on a working day, none on a day off
 
 
 @pytest.mark.postgres_only
