@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run test lint system-packages translations pot check-pot worker cron clean
+.PHONY: reminders install run test lint system-packages translations pot check-pot worker cron clean
 
 install: $(STAMP) translations
 
@@ -49,6 +49,10 @@ worker: install
 
 cron: install
 	$(BIN)/rq cron --url "$${REDIS_URL:?set REDIS_URL}" cron_config
+
+# Embedded mode (no Redis, no rq cron): the reminders and daily digests, a run every REMINDER_INTERVAL.
+reminders: install
+	$(BIN)/flask --app wsgi reminders run --loop
 
 system-packages:
 	bash scripts/install-system-packages.sh

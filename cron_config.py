@@ -25,3 +25,6 @@ cron.register(wsgi.screen_held_cases, QUEUE, interval=60)
 cron.register(wsgi.record_staged_cases, QUEUE, interval=60)
 # Replied cases nobody rated within CLOCK_RATING_WAIT_DAYS working days close by themselves.
 cron.register(wsgi.close_unrated_cases, QUEUE, interval=3600)
+# Reminders and escalation of the case clocks, and the daily digests (from REMINDER_DIGEST_HOUR):
+# each is recorded under a unique key, so an hourly run (or two at once) sends it once.
+cron.register(wsgi.send_reminders, QUEUE, interval=3600)

@@ -175,3 +175,11 @@ def poll_mailbox() -> object:
 def where_is_mailbox() -> str:
     """Diagnostic job: the file the ``mailbox`` package was imported from in this process."""
     return _check_mailbox_package()
+
+
+def send_reminders() -> str:
+    """RQ cron entry point: e-mail the reminders and digests now due (each once, whatever runs twice)."""
+    from cases.reminders_cli import run_once
+
+    with _app_for_jobs().app_context():
+        return run_once()

@@ -51,11 +51,12 @@ def register_cli(app: Flask) -> None:
     from cases.cases_cli import cases_cli
     from cases.catalogue_cli import catalogue_cli
     from cases.demo.cli import demo_cli
+    from cases.reminders_cli import reminders_cli
     from cases.reports.cli import report_command
     from cases.setup_cli import about_command, init_command, users_cli
 
     commands: list[click.Command] = [catalogue_cli, cases_cli, users_cli, init_command, about_command,
-                                     report_command, demo_cli]
+                                     report_command, demo_cli, reminders_cli]
     for command in commands:
         _friendly_database_errors(command)
         app.cli.add_command(command)

@@ -158,6 +158,10 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "WTF_CSRF_TIME_LIMIT": None,
         # Case clocks, in working days on the Chinese calendar (see cases/domain/clocks.py).
         **{key: _int(env, key, default) for key, default in CLOCK_DEFAULTS.items()},
+        # Reminders (cases/handling/reminders.py): the daily digests go out from this local hour;
+        # `reminders run --loop` (embedded mode) runs every REMINDER_INTERVAL seconds.
+        "REMINDER_DIGEST_HOUR": _int(env, "REMINDER_DIGEST_HOUR", 8),
+        "REMINDER_INTERVAL": _int(env, "REMINDER_INTERVAL", 3600),
         "EDIT_LOCK_MINUTES": _int(env, "EDIT_LOCK_MINUTES", 15),
         "INBOX_PAGE_SIZE": _int(env, "INBOX_PAGE_SIZE", 50),
         "DUPLICATE_WINDOW_DAYS": _int(env, "DUPLICATE_WINDOW_DAYS", 90),

@@ -110,6 +110,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.session_interface = HttpsAwareSessionInterface()
     import cases.handling.ratings  # noqa: F401  (registers the job closing unrated cases)
+    import cases.handling.reminder_mail  # noqa: F401  (registers the job e-mailing reminders)
     import cases.mailer  # noqa: F401  (registers its jobs)
     import cases.models  # noqa: F401  (the whole metadata, for Alembic and the app)
     import cases.triage.screening  # noqa: F401  (registers the screening job)

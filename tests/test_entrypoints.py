@@ -99,7 +99,7 @@ def test_rq_cron_imports_our_mailbox(subprocess_env, redis_url):
         rest, _ = cron.communicate(timeout=30)
     output = "".join(lines) + (rest or "")
     assert f"mailbox package: {OURS}" in output
-    assert "Successfully registered 5 cron jobs" in output
+    assert "Successfully registered 6 cron jobs" in output
 
 
 def test_stdlib_mailbox_is_refused_loudly(subprocess_env):

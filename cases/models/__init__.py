@@ -9,6 +9,7 @@ from cases.models.learning import ClassifierModel, ConfirmedLink
 from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmail, RawEmail
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
+from cases.models.reminder import Reminder
 from cases.models.staged import StagedCase, StagedFile
 from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
@@ -38,6 +39,7 @@ __all__ = [
     "Problem",
     "RectificationPlan",
     "ReferenceCounter",
+    "Reminder",
     "ReplyDraft",
     "RoutingRule",
     "StaffRole",

@@ -20,6 +20,7 @@ from cases.staff import staff_bp
 from cases.staff.labels import (
     actor_label,
     channel_label,
+    clock_label,
     delivery_label,
     event_label,
     event_reason,
@@ -84,6 +85,7 @@ def _template_helpers() -> dict[str, object]:
         "actor_label": actor_label,
         "event_reason": event_reason,
         "rating_label": rating_label,
+        "clock_label": clock_label,
     }
 
 

@@ -128,7 +128,23 @@ EVENT_LABELS = {
     "taken_over": _("Taken over"),
     "discipline_step": _("Step of the handling recorded"),
     "reported_back": _("Reported back to the reporter"),
+    "reminder_half": _("Reminder sent: half of the time has passed"),
+    "reminder_eighty": _("Reminder sent: four fifths of the time have passed"),
+    "reminder_three_days": _("Reminder sent: three working days left"),
+    "marked_overdue": _("Overdue: the head and the party office were told"),
 }
+
+# The clock a reminder is about (CaseEvent.detail["clock"], cases.domain.reminders.CLOCKS).
+CLOCK_LABELS = {
+    "acceptance": _("acceptance decision"),
+    "reply": _("reply"),
+    "report_back": _("report back to the reporter"),
+}
+
+
+def clock_label(clock: str) -> str:
+    """The translated name of a case clock (a generic word when unknown: never the code)."""
+    return str(CLOCK_LABELS.get(clock, _("deadline")))
 
 # Outbound e-mail delivery (CaseMessage.delivery_status); None for a reply not sent by e-mail.
 DELIVERY_LABELS = {
