@@ -10,6 +10,7 @@ from flask_mail import Message
 from sqlalchemy import event
 
 from cases.domain.mailids import make_message_id
+from cases.domain.notice_templates import ACKNOWLEDGEMENT_MARKER
 from cases.domain.tracking import CODE_MASK
 from cases.extensions import db, mail
 from cases.jobs import job
@@ -20,10 +21,10 @@ from cases.secret_box import seal, unseal
 from cases.triage.workflow import note_event
 
 LOOP_HEADER = "X-HQCBD-Loop"
-# Automatic answers (acknowledgements, receipts) start their subject with this marker; every
-# other outbound message is an answer from the committee and is shown on the public tracking
-# page. One rule for every channel, so the web and the mailbox agree on what "the reply" is.
-ACKNOWLEDGEMENT_MARKER = "【回执】"
+# Automatic answers (acknowledgements, receipts) start their subject with ACKNOWLEDGEMENT_MARKER;
+# every other outbound message is an answer from the committee and is shown on the public tracking
+# page. One rule for every channel (and for the notice templates, which must keep it), so the web
+# and the mailbox agree on what "the reply" is.
 # What an outbound message is (CaseMessage.purpose): the committee's answer, a notice of a step
 # (acceptance, extension, review…), an automatic receipt, or the discipline group's report back.
 PURPOSES = ("reply", "notice", "acknowledgement", "report_back")

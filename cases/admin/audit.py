@@ -20,7 +20,9 @@ DEPARTMENT = "department"
 ROUTING_RULE = "routing_rule"
 HOLIDAY = "holiday_override"
 DISCIPLINE_MEASURE = "discipline_measure"
-ENTITIES: tuple[str, ...] = (STAFF_USER, DEPARTMENT, ROUTING_RULE, HOLIDAY, DISCIPLINE_MEASURE)
+NOTICE_TEMPLATE = "notice_template"
+ENTITIES: tuple[str, ...] = (STAFF_USER, DEPARTMENT, ROUTING_RULE, HOLIDAY, DISCIPLINE_MEASURE,
+                             NOTICE_TEMPLATE)
 
 # Substrings of a key that may never be written (session_token, password_hash, token_hash…).
 _SECRET_WORDS = ("password", "token", "secret", "hash")

@@ -244,6 +244,7 @@ AUDIT_ENTITY_LABELS = {
     "routing_rule": _("Routing rule"),
     "holiday_override": _("Holiday or working day"),
     "discipline_measure": _("Discipline handling measure"),
+    "notice_template": _("Notice to the person"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -281,6 +282,11 @@ AUDIT_FIELD_LABELS = {
     "source": _("Source"),
     "position": _("Order in the list"),
     "concludes": _("Concludes the handling"),
+    "key": _("Notice"),
+    "language": _("Language"),
+    "subject": _("Subject"),
+    "body": _("Text"),
+    "version": _("Version"),
 }
 
 

@@ -1,0 +1,38 @@
+"""notice templates: the notices to the person, editable by staff, per language and versioned
+
+Revision ID: 0012_templates
+Revises: 0011_admin
+Create Date: 2026-12-08 00:10:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0012_templates'
+down_revision = '0011_admin'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'notice_template',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.String(length=40), nullable=False),
+        sa.Column('language', sa.String(length=10), nullable=False),
+        sa.Column('subject', sa.String(length=200), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_by_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['updated_by_id'], ['staff_user.id'],
+                                name=op.f('fk_notice_template_updated_by_id_staff_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_template')),
+        sa.UniqueConstraint('key', 'language', name=op.f('uq_notice_template_key_language')),
+    )
+
+
+def downgrade():
+    op.drop_table('notice_template')
