@@ -14,17 +14,25 @@ from sqlalchemy import select
 
 from cases.admin import AdminError, audit
 from cases.domain import notice_templates as rules
+from cases.domain.tracking import CODE_MASK
 from cases.extensions import db
 from cases.i18n import N_
 from cases.models import Case, NoticeTemplate, StaffUser
 from cases.models.types import utcnow
+from cases.transaction_info import transaction_key
 from cases.triage.access import case_is_sealed
 
+_IN_FORCE = transaction_key("notice_templates")  # session.info: the templates read in this transaction
 _FIELDS = ("key", "language", "subject", "body", "version")
 
+_CODE_LINES = (N_("Case reference: %(reference)s"), N_("Tracking code: %(code)s"), "")
+_CLOSING_LINES = (
+    N_("This message was sent automatically; please do not forward the tracking code to anyone."), "",
+    N_("Hongqiao International CBD Management Committee"))
+Line = str | tuple[str, str]  # a message, or a message and what follows it untranslated
 # Today's texts (subject words, body), as they were written in code: the defaults each template
 # is seeded with, in both languages, so nothing changes until someone edits.
-_DEFAULTS: dict[str, tuple[str, str]] = {
+_DEFAULTS: dict[str, tuple[str, str | tuple[Line, ...]]] = {
     rules.ACCEPTED: (N_("Your report has been accepted"),
                      N_("Your report %(reference)s has been accepted and will be handled according to "
                         "the rules.")),
@@ -53,9 +61,38 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
                      "been recorded with the case, but it does not reopen it. For a new matter, please send "
                      "a new opinion.")),
     rules.REPLY: (N_("Reply to your opinion"), "%(reply)s"),
+    # Receipts, line by line as their e-mail templates wrote them ("" is a blank line).
+    rules.RECEIPT_WEB: (N_("We have received your opinion"), (
+        N_("Hello,"), "",
+        N_("Thank you for your opinion on the rectification. The Hongqiao International CBD Management "
+           "Committee received it on the website and recorded it as case %(reference)s."), "",
+        N_("Reference: %(reference)s"), N_("Your tracking code: %(code)s"), "",
+        (N_("We will decide whether to accept it by %(date)s and show the decision on the tracking page."),
+         "{estimate_note}"), "",
+        N_("Follow your case with the reference and the tracking code at %(url)s"), "",
+        N_("Keep the tracking code private: anyone who has it can read your case. This message was sent "
+           "automatically."), "",
+        N_("Hongqiao International CBD Management Committee"))),
+    rules.RECEIPT_MAIL: (N_("We have received your message: %(subject)s"), (
+        N_("Dear sender,"), "",
+        N_("The Hongqiao International CBD Management Committee has received your message and recorded it "
+           "as case %(reference)s."), "",
+        *_CODE_LINES,
+        N_("Keep the tracking code: with the reference it lets you follow your case on our website. To add "
+           "something, reply to this message and keep the reference in the subject."), "",
+        *_CLOSING_LINES)),
+    rules.RECEIPT_TOO_LARGE: (N_("Your message was too large: %(subject)s"), (
+        N_("Dear sender,"), "",
+        N_("Your message of %(size)s MB is larger than our mailbox accepts (%(limit)s MB), so we could keep "
+           "only its subject and sender. We have recorded it as case %(reference)s."), "",
+        *_CODE_LINES,
+        N_("Please send the content again in smaller messages (for example, one attachment per message), "
+           "replying to this message and keeping the reference in the subject."), "",
+        *_CLOSING_LINES)),
 }
 # The names the old texts used, as the templates name them.
-_RENAMED = {"due": "due_date", "where": "referred_to"}
+_RENAMED = {"due": "due_date", "where": "referred_to", "code": "tracking_code", "date": "due_date",
+            "url": "tracking_url", "size": "size_mb", "limit": "limit_mb"}
 _OLD_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 TITLES: dict[str, str] = {
@@ -69,7 +106,12 @@ TITLES: dict[str, str] = {
     rules.RE_REVIEW: N_("Re-review opened (复核)"),
     rules.FINAL: N_("Answer is final"),
     rules.REPLY: N_("Reply cover text"),
+    rules.RECEIPT_WEB: N_("Receipt of an opinion sent on the website"),
+    rules.RECEIPT_MAIL: N_("Receipt of an e-mail"),
+    rules.RECEIPT_TOO_LARGE: N_("Receipt of an e-mail too large to keep"),
 }
+# What {estimate_note} says when the due date lies beyond the published holiday calendar.
+ESTIMATE_NOTE = N_("(This date is an estimate: the holiday calendar for that period is not published yet.)")
 LANGUAGE_NAMES = {"zh_Hans": N_("Chinese"), "en": N_("English")}
 
 
@@ -78,17 +120,26 @@ def person_language(case: Case) -> str:
     return "en" if (case.language or "").startswith("en") else "zh_Hans"
 
 
+def _converted(text: str) -> str:
+    """A gettext message as a template: braces doubled, %(name)s written {name}."""
+    text = text.replace("{", "{{").replace("}", "}}")
+    return _OLD_PLACEHOLDER.sub(lambda m: "{" + _RENAMED.get(m[1], m[1]) + "}", text)
+
+
+def _line(line: Line) -> str:
+    if isinstance(line, tuple):
+        return _line(line[0]) + line[1]
+    return _converted(_(line)) if line else ""  # (gettext of "" is the catalogue's header)
+
+
 def default_text(key: str, language: str) -> tuple[str, str]:
     """(subject, body) of today's built-in text of ``key`` in ``language``."""
     words, body = _DEFAULTS[key]
+    lines = (body,) if isinstance(body, str) else body
     with force_locale(language):
-        words, body = _(words), _(body)
-
-    def converted(text: str) -> str:
-        text = text.replace("{", "{{").replace("}", "}}")
-        return _OLD_PLACEHOLDER.sub(lambda m: "{" + _RENAMED.get(m[1], m[1]) + "}", text)
-
-    return f"{rules.REFERENCE_TAG} {converted(words)}", converted(body)
+        subject, text = _line(words), "\n".join(_line(line) for line in lines)
+    prefix = rules.ACKNOWLEDGEMENT_MARKER if rules.KINDS[key].receipt else ""
+    return f"{prefix}{rules.REFERENCE_TAG} {subject}", text
 
 
 def _stored(key: str, language: str) -> NoticeTemplate | None:
@@ -136,7 +187,8 @@ def problem_message(problem: rules.TemplateProblem) -> str:
         "empty": _("This text cannot be empty."),
         "too_long": _("This text is too long."),
         "one_line": _("The subject must be one line."),
-        "needed": _("The reply cover text must keep {reply}, where the approved reply goes."),
+        "needed": _("The text must keep {%(name)s}: without it the person would not get what it stands for.",
+                    name=problem.name),
     }
     return messages.get(problem.rule, str(problem))
 
@@ -163,6 +215,7 @@ def save_template(key: str, language: str, subject: str, body: str, *, actor: St
     before = audit.snapshot(row, _FIELDS)
     if row.subject == subject and row.body == body:
         return row
+    db.session.info.pop(_IN_FORCE, None)
     row.subject, row.body, row.version = subject, body, row.version + 1
     row.updated_at, row.updated_by_id = utcnow(), actor.id
     db.session.flush()
@@ -201,13 +254,27 @@ class Composed:
     values: dict[str, str]
 
 
+def _in_force(key: str, language: str) -> tuple[str, str, int]:
+    """(subject, body, version) in force, read once per transaction (a mailbox group sends many)."""
+    cache = db.session.info.setdefault(_IN_FORCE, {})
+    if (key, language) not in cache:
+        template = current(key, language)
+        cache[key, language] = (template.subject, template.body, template.version)
+    return cache[key, language]  # type: ignore[no-any-return]
+
+
+def compose_in(key: str, language: str, values: dict[str, str]) -> Composed:
+    """The notice ``key`` in ``language`` (a language code of the person's) with ``values`` put in."""
+    language = "en" if language.startswith("en") else "zh_Hans"
+    subject, body, version = _in_force(key, language)
+    return Composed(key, language, version, rules.render(subject, values), rules.render(body, values), body,
+                    values)
+
+
 def compose(case: Case, key: str, **values: str) -> Composed:
     """The notice ``key`` for ``case`` in the person's language, its placeholders filled."""
     language = person_language(case)
-    template = current(key, language)
-    filled = {**case_values(case, language), **values}
-    return Composed(key, language, template.version, rules.render(template.subject, filled),
-                    rules.render(template.body, filled), template.body, filled)
+    return compose_in(key, language, {**case_values(case, language), **values})
 
 
 def compose_html(composed: Composed, **html_values: str) -> str:
@@ -224,7 +291,9 @@ def sample_values(language: str) -> dict[str, str]:
             "department": _("Economic Development Division"), "reason": _("(the reason staff give)"),
             "referred_to": _("(where the case was referred)"), "target": "HQ-2026-000045",
             "tracking_url": tracking_url() or "https://example.org/track",
-            "reply": _("(the approved reply goes here)"),
+            "reply": _("(the approved reply goes here)"), "tracking_code": CODE_MASK,
+            "estimate_note": " " + _(ESTIMATE_NOTE), "subject": _("(the subject of the person's e-mail)"),
+            "size_mb": "31.5", "limit_mb": "25",
         }
 
 

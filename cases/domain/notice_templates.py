@@ -25,6 +25,9 @@ REVIEW = "review"
 RE_REVIEW = "re_review"
 FINAL = "final"
 REPLY = "reply"
+RECEIPT_WEB = "receipt_web"
+RECEIPT_MAIL = "receipt_mail"
+RECEIPT_TOO_LARGE = "receipt_too_large"
 
 _COMMON = frozenset({"reference", "received_date", "tracking_url"})
 
@@ -50,7 +53,14 @@ KINDS: dict[str, NoticeKind] = {kind.key: kind for kind in (
     NoticeKind(RE_REVIEW, _COMMON | {"due_date", "department"}),
     NoticeKind(FINAL, _COMMON),
     # The reply's cover: the approved draft goes where {reply} stands, so it can never be left out.
-    NoticeKind(REPLY, _COMMON | {"department", "reply", "subject"}, body_needs=("reply",)),
+    NoticeKind(REPLY, _COMMON | {"department", "reply"}, body_needs=("reply",)),
+    # Receipts: the tracking code must reach the person (the stored copy shows it masked).
+    NoticeKind(RECEIPT_WEB, _COMMON | {"tracking_code", "due_date", "estimate_note"}, receipt=True,
+               body_needs=("tracking_code",)),
+    NoticeKind(RECEIPT_MAIL, _COMMON | {"tracking_code", "subject"}, receipt=True,
+               body_needs=("tracking_code",)),
+    NoticeKind(RECEIPT_TOO_LARGE, _COMMON | {"tracking_code", "subject", "size_mb", "limit_mb"}, receipt=True,
+               body_needs=("tracking_code",)),
 )}
 KEYS: tuple[str, ...] = tuple(KINDS)
 LANGUAGES: tuple[str, ...] = ("zh_Hans", "en")

@@ -27,6 +27,12 @@ PLACEHOLDER_HELP = {
     "due_date": N_("the new date the answer is due"),
     "department": N_("the responsible department (empty for a sealed case)"),
     "reply": N_("the approved reply"),
+    "tracking_code": N_("the private tracking code (kept masked in the copy on the case)"),
+    "estimate_note": N_("a sentence saying the date is an estimate, when the holiday calendar is not "
+                        "published yet (else nothing)"),
+    "subject": N_("the subject of the person's e-mail"),
+    "size_mb": N_("the size of the person's e-mail, in MB"),
+    "limit_mb": N_("the largest e-mail the mailbox keeps, in MB"),
 }
 
 

@@ -13,15 +13,17 @@ from flask.testing import FlaskClient
 
 from cases.admin import AdminError
 from cases.domain import notice_templates as rules
+from cases.domain.tracking import CODE_MASK
 from cases.extensions import db
 from cases.handling.sending import send_reply
 from cases.intake import NewCase, record_case
-from cases.models import Case, NoticeTemplate
+from cases.models import Case, CaseMessage, NoticeTemplate
 from cases.notice_templates import current, default_text, ensure_default_templates, save_template
 from cases.outbox import commit_and_dispatch
 from cases.triage import decisions
 from tests.cases.admin_support import audit_events, page_text, post_form
 from tests.cases.triage_support import RECEIVED, login, new_case, setup_departments, staff
+from tests.feedback.helpers import submit
 from tests.feedback.workflow import approve, staff_user
 
 PAGE = "/staff/notices/not_accepted"
@@ -100,16 +102,34 @@ def test_an_unknown_placeholder_and_a_broken_marker_are_refused(world: None, cli
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(NoticeTemplate.id))) == 0  # nothing saved
     assert audit_events("notice_template") == []
-    # The receipt rule itself, checked by the domain for every notice marked a receipt.
-    receipt = rules.NoticeKind("receipt", frozenset({"reference"}), receipt=True)
-    rules.KINDS["receipt"] = receipt
-    try:
-        with pytest.raises(rules.TemplateProblem) as refused:
-            rules.check("receipt", "[{reference}] 已收到", "已收到 {reference}")
-        assert refused.value.rule == "marker_receipt"
-        rules.check("receipt", "【回执】[{reference}] 已收到", "已收到 {reference}")
-    finally:
-        del rules.KINDS["receipt"]
+    # A receipt keeps the marker and the tracking code (the web form's and the mailbox's rely on them).
+    receipt = "/staff/notices/receipt_web"
+    for changes, message in [
+        ({"subject_zh_Hans": "[{reference}] 已收到"}, "回执的标题必须以 【回执】[{reference}] 开头"),
+        ({"body_en": "Received {reference}."}, "{tracking_code}"),
+    ]:
+        response = post_form(client, receipt, {**_fields("receipt_web", **changes), "action": "save"})
+        assert response.status_code == 200 and message in page_text(response), changes
+    assert audit_events("notice_template") == []
+
+
+def test_an_edited_receipt_reaches_the_person_with_the_code(world: None, app: Flask, client: FlaskClient,
+                                                            smtp) -> None:  # noqa: ANN001
+    staff("supervisor")
+    login(client, "supervisor")
+    body = "您好！您的意见已登记为 {reference}，查询码 {tracking_code}。请在 {tracking_url} 查询。"
+    response = post_form(client, "/staff/notices/receipt_web", {
+        **_fields("receipt_web", subject_zh_Hans="【回执】[{reference}] 意见已收到", body_zh_Hans=body),
+        "action": "save"})
+    assert response.status_code == 302, page_text(response)[:2000]
+    smtp.messages.clear()
+    reference, code = submit(app.test_client())
+    sent = _sent(smtp)
+    assert sent["Subject"] == f"【回执】[{reference}] 意见已收到"
+    assert sent.get_content().strip() == (f"您好！您的意见已登记为 {reference}，查询码 {code}。"
+                                          "请在 http://localhost/track 查询。")
+    stored = db.session.scalar(db.select(CaseMessage).where(CaseMessage.purpose == "acknowledgement"))
+    assert code not in stored.body_text and CODE_MASK in stored.body_text  # the copy kept is masked
 
 
 def test_only_supervisors_and_admins_may_edit(world: None, app: Flask, client: FlaskClient) -> None:
