@@ -18,7 +18,7 @@ from cases.extensions import db
 from cases.handling.sending import send_reply
 from cases.intake import NewCase, record_case
 from cases.models import Case, CaseMessage, NoticeTemplate
-from cases.notice_templates import current, default_text, ensure_default_templates, save_template
+from cases.notice_templates import compose, current, default_text, ensure_default_templates, save_template
 from cases.outbox import commit_and_dispatch
 from cases.triage import decisions
 from tests.cases.admin_support import audit_events, page_text, post_form
@@ -238,3 +238,29 @@ def test_rendering_is_plain_and_strict() -> None:
             rules.check("not_accepted", "[{reference}] x", text)
     assert rules.render("{{literal}} {reference}", {"reference": "HQ-1"}) == "{literal} HQ-1"
     assert rules.render_html("a<b>\n{reason}", {"reason": "<i>"}) == "a&lt;b&gt;<br>\n&lt;i&gt;"
+
+
+def test_a_sealed_case_notice_names_no_department(world: None, smtp) -> None:  # noqa: ANN001
+    supervisor = staff("supervisor")
+    with pytest.raises(AdminError, match="department"):  # the discipline track's notice cannot name it
+        save_template("accepted", "zh_Hans", "[{reference}] 已受理", "{reference} {department}",
+                      actor=supervisor)
+    save_template("accepted", "zh_Hans", "[{reference}] 举报已受理", "举报 {reference} 已受理。",
+                  actor=supervisor)
+    save_template("extension", "zh_Hans", "[{reference}] 延期",
+                  "{reference} 由{department}办理，延至{due_date}。", actor=supervisor)
+    case = new_case("举报某处长收受购物卡。")
+    decisions.mark_accusation(case, actor=supervisor, now=RECEIVED, reason="检举具体人员")
+    decisions.accept(case, actor=supervisor, now=RECEIVED)
+    commit_and_dispatch()
+    sent = _sent(smtp)
+    assert sent["Subject"] == f"[{case.reference}] 举报已受理"
+    assert sent.get_content().strip() == f"举报 {case.reference} 已受理。"
+    assert case.events[-1].action == "reporter_told" and case.events[-1].detail["template_version"] == 2
+    # Any notice of a sealed case leaves the department out, even where the template names it.
+    assert case.department is not None
+    told = compose(case, "extension", due_date="2024-06-01").body
+    assert told == f"{case.reference} 由办理，延至2024-06-01。"
+    ordinary = new_case()
+    decisions.accept(ordinary, actor=staff("triager"), now=RECEIVED, kind="suggestion")
+    assert "由机关党委办公室办理" in compose(ordinary, "extension", due_date="2024-06-01").body
