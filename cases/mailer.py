@@ -55,6 +55,7 @@ def queue_outbound_message(
     secret: str | None = None,
     purpose: str = "notice",
     references: str | None = None,
+    notice: tuple[str, int] | None = None,
 ) -> CaseMessage:
     """Record an outbound e-mail on ``case`` and ask for it to be sent after commit (next flush).
 
@@ -62,6 +63,7 @@ def queue_outbound_message(
     keeps the mask, the code waits encrypted and is put in only when the e-mail is sent.
     ``purpose`` is one of PURPOSES: only a "reply" is shown to the person as the committee's answer.
     ``references`` is the space-separated chain of ids the reply answers (default: in_reply_to).
+    ``notice`` is the (template key, version) the message was written from, kept on it.
     """
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
@@ -79,6 +81,8 @@ def queue_outbound_message(
         purpose=purpose,
         delivery_status="queued",
         sealed_secret=seal(secret) if secret else None,
+        notice_key=notice[0] if notice else None,
+        notice_version=notice[1] if notice else None,
     )
     message.needs_message_id = True  # type: ignore[attr-defined]  (read by _our_message_id)
     db.session.add(message)

@@ -112,6 +112,11 @@ TITLES: dict[str, str] = {
 }
 # What {estimate_note} says when the due date lies beyond the published holiday calendar.
 ESTIMATE_NOTE = N_("(This date is an estimate: the holiday calendar for that period is not published yet.)")
+def notice_title(key: str) -> str:
+    """A notice's name in the reader's language."""
+    return _(TITLES[key]) if key in TITLES else key
+
+
 LANGUAGE_NAMES = {"zh_Hans": N_("Chinese"), "en": N_("English")}
 
 

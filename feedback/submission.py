@@ -59,8 +59,10 @@ def submit_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
     )
 
 
-def acknowledgement(receipt: StagedReceipt, *, language: str, received_at: datetime) -> tuple[str, str]:
-    """The e-mail that confirms receipt (subject, body), from its template in the sender's language.
+def acknowledgement(receipt: StagedReceipt, *, language: str,
+                    received_at: datetime) -> tuple[str, str, tuple[str, int]]:
+    """The e-mail that confirms receipt (subject, body, and the template and version it came from),
+    in the sender's language.
 
     The body shows CODE_MASK where the code goes: it is the copy kept on the case; the code itself
     is put in when the e-mail is sent (cases.mailer)."""
@@ -72,4 +74,4 @@ def acknowledgement(receipt: StagedReceipt, *, language: str, received_at: datet
         "tracking_url": url_for("feedback.track", _external=True), "tracking_code": CODE_MASK,
         "due_date": due.isoformat() if due else "", "estimate_note": note,
     })
-    return notice.subject, notice.body
+    return notice.subject, notice.body, (notice.key, notice.version)

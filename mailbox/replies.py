@@ -83,7 +83,8 @@ def _send(case: Case, parsed: ParsedMessage, key: str, now: datetime, code: str,
     if counts is not None and case.submitter_email in counts:
         counts[case.submitter_email] += 1
     return queue_outbound_message(case, notice.subject, notice.body, now=now, in_reply_to=in_reply_to,
-                                  secret=code or None, purpose="acknowledgement")
+                                  secret=code or None, purpose="acknowledgement",
+                                  notice=(key, notice.version))
 
 
 def acknowledge(case: Case, code: str, parsed: ParsedMessage, *, per_day: int, now: datetime) -> bool:

@@ -166,10 +166,11 @@ def _reply_message(case: Case, draft: ReplyDraft, cover: Composed, *, actor: Sta
         parent, chain = thread_ids(case)
         message = queue_outbound_message(case, subject, cover.body, now=now, author=actor,
                                          in_reply_to=parent, references=" ".join(chain) or None,
-                                         purpose="reply")
+                                         purpose="reply", notice=(cover.key, cover.version))
     else:
         message = CaseMessage(case=case, direction="outbound", subject=subject, body_text=cover.body,
-                              author=actor, created_at=now, purpose="reply")
+                              author=actor, created_at=now, purpose="reply", notice_key=cover.key,
+                              notice_version=cover.version)
         db.session.add(message)
     cleaned = clean_html(draft.body_html)
     message.body_html = cleaned and compose_html(cover, reply=cleaned)

@@ -13,10 +13,11 @@ from cases.models import Case, StaffUser
 from cases.notice_templates import compose
 
 
-def _queue(case: Case, subject: str, body: str, now: datetime, actor: StaffUser | None) -> str:
+def _queue(case: Case, subject: str, body: str, now: datetime, actor: StaffUser | None,
+           notice: tuple[str, int] | None = None) -> str:
     if not case.submitter_email or case.email_undeliverable:
         return "no_email"
-    queue_outbound_message(case, subject, body, now=now, author=actor)
+    queue_outbound_message(case, subject, body, now=now, author=actor, notice=notice)
     return "email"
 
 
@@ -33,7 +34,7 @@ def tell_by_template(case: Case, key: str, *, now: datetime, actor: StaffUser | 
     "no_email"), which notice, and the template version and language used.
     """
     notice = compose(case, key, **values)
-    told = _queue(case, notice.subject, notice.body, now, actor)
+    told = _queue(case, notice.subject, notice.body, now, actor, (key, notice.version))
     return {"told": told, "notice": key, "template_version": notice.version, "language": notice.language}
 
 

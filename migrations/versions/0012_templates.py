@@ -1,4 +1,5 @@
-"""notice templates: the notices to the person, editable by staff, per language and versioned
+"""notice templates: the notices to the person, editable by staff, per language and versioned; each
+outbound message names the template and version it was written from
 
 Revision ID: 0012_templates
 Revises: 0011_admin
@@ -32,7 +33,13 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_template')),
         sa.UniqueConstraint('key', 'language', name=op.f('uq_notice_template_key_language')),
     )
+    with op.batch_alter_table('case_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notice_key', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('notice_version', sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('case_message', schema=None) as batch_op:
+        batch_op.drop_column('notice_version')
+        batch_op.drop_column('notice_key')
     op.drop_table('notice_template')

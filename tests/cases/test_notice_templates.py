@@ -79,7 +79,10 @@ def test_editing_a_template_changes_the_next_notice_sent(world: None, client: Fl
                            "language": "zh_Hans"}
     # The case page names the notice and the version it used.
     html = page_text(client.get(f"/staff/cases/{second.reference}"))
-    assert "通知模板第 2 版" in html
+    assert "通知模板第 2 版" in html and "根据通知模板“不予受理”第 2 版生成" in html
+    message = db.session.scalar(db.select(CaseMessage).where(CaseMessage.case_id == second.id,
+                                                             CaseMessage.direction == "outbound"))
+    assert (message.notice_key, message.notice_version) == ("not_accepted", 2)
     assert supervisor.id == db.session.scalar(db.select(NoticeTemplate.updated_by_id).where(
         NoticeTemplate.key == "not_accepted", NoticeTemplate.language == "zh_Hans"))
 
@@ -130,6 +133,7 @@ def test_an_edited_receipt_reaches_the_person_with_the_code(world: None, app: Fl
                                           "请在 http://localhost/track 查询。")
     stored = db.session.scalar(db.select(CaseMessage).where(CaseMessage.purpose == "acknowledgement"))
     assert code not in stored.body_text and CODE_MASK in stored.body_text  # the copy kept is masked
+    assert (stored.notice_key, stored.notice_version) == ("receipt_web", 2)
 
 
 def test_only_supervisors_and_admins_may_edit(world: None, app: Flask, client: FlaskClient) -> None:
