@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
@@ -21,6 +20,7 @@ from cases.models import Case, NoticeTemplate, StaffUser
 from cases.models.types import utcnow
 from cases.transaction_info import transaction_key
 from cases.triage.access import case_is_sealed
+from cases.triage.calendar import local_date
 
 _IN_FORCE = transaction_key("notice_templates")  # session.info: the templates read in this transaction
 _FIELDS = ("key", "language", "subject", "body", "version")
@@ -112,6 +112,8 @@ TITLES: dict[str, str] = {
 }
 # What {estimate_note} says when the due date lies beyond the published holiday calendar.
 ESTIMATE_NOTE = N_("(This date is an estimate: the holiday calendar for that period is not published yet.)")
+
+
 def notice_title(key: str) -> str:
     """A notice's name in the reader's language."""
     return _(TITLES[key]) if key in TITLES else key
@@ -241,8 +243,7 @@ def case_values(case: Case, language: str) -> dict[str, str]:
     department = ""
     if case.department is not None and not case_is_sealed(case):
         department = case.department.name_en if language == "en" else case.department.name_zh
-    received = case.received_at.date() if case.received_at else date.today()
-    return {"reference": case.reference, "received_date": received.isoformat(),
+    return {"reference": case.reference, "received_date": local_date(case.received_at).isoformat(),
             "tracking_url": tracking_url(), "department": department}
 
 
@@ -272,6 +273,8 @@ def compose_in(key: str, language: str, values: dict[str, str]) -> Composed:
     """The notice ``key`` in ``language`` (a language code of the person's) with ``values`` put in."""
     language = "en" if language.startswith("en") else "zh_Hans"
     subject, body, version = _in_force(key, language)
+    # A placeholder the caller has no value for is left empty: a notice never fails the decision it tells.
+    values = {**dict.fromkeys(rules.KINDS[key].placeholders, ""), **values}
     return Composed(key, language, version, rules.render(subject, values), rules.render(body, values), body,
                     values)
 

@@ -18,7 +18,14 @@ from cases.extensions import db
 from cases.handling.sending import send_reply
 from cases.intake import NewCase, record_case
 from cases.models import Case, CaseMessage, NoticeTemplate
-from cases.notice_templates import compose, current, default_text, ensure_default_templates, save_template
+from cases.notice_templates import (
+    compose,
+    current,
+    default_text,
+    ensure_default_templates,
+    sample_values,
+    save_template,
+)
 from cases.outbox import commit_and_dispatch
 from cases.triage import decisions
 from tests.cases.admin_support import audit_events, page_text, post_form
@@ -268,3 +275,12 @@ def test_a_sealed_case_notice_names_no_department(world: None, smtp) -> None:  #
     ordinary = new_case()
     decisions.accept(ordinary, actor=staff("triager"), now=RECEIVED, kind="suggestion")
     assert "由机关党委办公室办理" in compose(ordinary, "extension", due_date="2024-06-01").body
+
+
+def test_every_default_keeps_its_own_rules_and_the_sample_fills_every_placeholder(app: Flask) -> None:
+    with app.test_request_context("/"):
+        for key in rules.KEYS:
+            for language in rules.LANGUAGES:
+                subject, body = default_text(key, language)
+                rules.check(key, subject, body)  # the seeded text is one staff could have saved
+                assert rules.KINDS[key].placeholders <= set(sample_values(language)), key
