@@ -284,3 +284,14 @@ def test_every_default_keeps_its_own_rules_and_the_sample_fills_every_placeholde
                 subject, body = default_text(key, language)
                 rules.check(key, subject, body)  # the seeded text is one staff could have saved
                 assert rules.KINDS[key].placeholders <= set(sample_values(language)), key
+
+
+def test_init_says_how_many_templates_it_seeded(runner) -> None:  # noqa: ANN001
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0 and f"notice templates added: {len(rules.KEYS) * 2}" in first.output
+    second = runner.invoke(args=["init"])
+    assert "notice templates added: 0" in second.output
+    db.session.expire_all()
+    stored = db.session.scalar(db.select(NoticeTemplate).where(NoticeTemplate.key == "receipt_web",
+                                                               NoticeTemplate.language == "en"))
+    assert stored.version == 1 and stored.subject == "【回执】[{reference}] We have received your opinion"
