@@ -23,7 +23,7 @@ PUBLIC = ["/", "/problems/1.1", "/feedback/new", "/feedback/received", "/track",
           "/no-such-page"]
 STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff/cases/new",
          "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered",
-         "/staff/account/password", "/staff/account/tokens",
+         "/staff/account/password", "/staff/account/tokens", "/staff/notices", "/staff/notices/extension",
          "/staff/admin/"]  # the last: 403 for a supervisor
 ADMIN = ["/staff/admin/", "/staff/admin/accounts", "/staff/admin/accounts/new", "/staff/admin/departments",
          "/staff/admin/departments/new", "/staff/admin/routing", "/staff/admin/routing?probe-item=p:1.1",
@@ -77,6 +77,7 @@ def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, languag
     for path in [*STAFF, f"/staff/cases/{case.reference}"]:
         _check(page_in, base + path, failures)
     assert page_in.locator("#duplicates form button").count() == 1  # the panel was checked too
+    _notice_form(page_in, base, failures)
     page_in.context.clear_cookies()
     _log_in(page_in, base, "admin@hqcbd.test")
     for path in [*ADMIN, *_admin_walk()]:
@@ -153,6 +154,16 @@ def _admin_forms(page, base: str, failures: dict[str, list[str]]) -> None:  # no
     assert page.locator("#temporary-password").is_visible()
     if found := violations(page):
         failures["/staff/admin/accounts/new (temporary password)"] = found
+
+
+def _notice_form(page, base: str, failures: dict[str, list[str]]) -> None:  # noqa: ANN001
+    """A notice template refused (an unknown placeholder): the error summary and the preview."""
+    page.goto(f"{base}/staff/notices/extension")
+    page.fill("#body_en", "Due {due_date}, {nonsense}")
+    page.locator("form.form button[value=save]").click()
+    assert page.locator(".error-summary").is_visible()
+    if found := violations(page):
+        failures["/staff/notices/extension (errors)"] = found
 
 
 def test_the_check_finds_a_violation_when_there_is_one(page_in) -> None:

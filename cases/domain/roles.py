@@ -30,3 +30,12 @@ def can_see_contact(roles: frozenset[str]) -> bool:
 def can_see_sealed(roles: frozenset[str]) -> bool:
     """Whether a holder of these roles may see sealed accusation cases."""
     return bool(roles & SEALED_ROLES)
+
+
+# Roles that may edit the notices sent to the person (the party office's supervisors, admins).
+NOTICE_EDITOR_ROLES = frozenset({SUPERVISOR, ADMIN})
+
+
+def can_edit_notices(roles: frozenset[str]) -> bool:
+    """Whether a holder of these roles may change the notice templates."""
+    return bool(roles & NOTICE_EDITOR_ROLES)

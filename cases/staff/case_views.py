@@ -14,6 +14,7 @@ from cases.extensions import db
 from cases.handling.actions import available_actions
 from cases.models import Attachment, Case, CaseMessage, Department, StaffUser
 from cases.models.types import utcnow
+from cases.notice_templates import notice_title
 from cases.outbox import commit_and_dispatch
 from cases.secret_box import unseal
 from cases.staff import staff_bp
@@ -86,6 +87,7 @@ def _template_helpers() -> dict[str, object]:
         "event_reason": event_reason,
         "rating_label": rating_label,
         "clock_label": clock_label,
+        "notice_title": notice_title,
     }
 
 
