@@ -28,17 +28,25 @@ def me() -> StaffUser:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
+def roles_gate(may: Callable[[frozenset[str]], bool]) -> Callable[[F], F]:
+    """A view decorator: a visitor goes to the login page, staff whose roles ``may`` refuses get a 403."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not may(me().roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
 def admin_required(view: F) -> F:
     """Only administrators: a visitor goes to the login page, any other staff member gets a 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if ADMIN not in me().roles:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return roles_gate(lambda roles: ADMIN in roles)(view)
 
 
 def get_or_404(model: type[T], key: object) -> T:
