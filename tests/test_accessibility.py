@@ -20,7 +20,7 @@ from tests.support.axe import axe_violations as violations
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PUBLIC = ["/", "/problems/1.1", "/feedback/new", "/feedback/received", "/track", "/staff/login",
-          "/no-such-page"]
+          "/transparency", "/no-such-page"]
 STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff/cases/new",
          "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered",
          "/staff/account/password", "/staff/reports", "/staff/reports?from=2024-13-01&kind=x",

@@ -31,7 +31,8 @@ def test_the_total_of_a_period(history: dict[str, Case]) -> None:
     figures = compute_figures(PERIOD, viewer_may_see_sealed=False)
     assert {name: figures[name] for name in NAMES} == {
         "received": 5, "duplicates": 1, "accepted": 3, "acknowledged": 3, "acknowledged_on_time": 3,
-        "replied": 2, "response_rate": 2 / 3, "on_time_reply_rate": 1.0, "closure_rate": 1 / 3,
+        "replied": 2, "response_rate": 2 / 3, "on_time_reply_rate": 1.0, "closed": 1,
+        "closure_rate": 1 / 3,
         "rated": 2, "rated_5": 1, "rated_4": 0, "rated_3": 0, "rated_2": 1, "rated_1": 0,
         "satisfaction_rate": 0.5, "review_rate": 0.5, "re_review_rate": 0.0, "return_rate": 1 / 4,
         # The undecided letter, the review with finance (due 30 working days after 11 March), the
