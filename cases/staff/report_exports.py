@@ -14,22 +14,26 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, abort, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from werkzeug.wrappers import Response as BaseResponse
 
 from cases.domain.filenames import content_disposition
 from cases.domain.report_definitions import DAYS, RATE
-from cases.reports import BY_NAME, DEFINITIONS, NAMES, FigureSet, compute_figures, figures_by
+from cases.reports import BY_NAME, DEFINITIONS, GROUPINGS, NAMES, FigureSet, compute_figures, figures_by
 from cases.staff import staff_bp
-from cases.staff.report_query import ReportQuery, department_codes, read_query
+from cases.staff.report_query import ReportQuery, all_departments, read_query
 from cases.staff.report_tables import group_namer, label_of
 from cases.staff.report_views import me, reports_required
 from cases.triage.access import can_read_unscreened
 
 CHUNK = 64 * 1024
+# The heading of the first column of a CSV, by grouping.
+GROUP_HEADINGS = {"department": lambda: _("Department"), "problem": lambda: _("Rectification problem"),
+                  "channel": lambda: _("Channel"), "month": lambda: _("Month received")}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMATS = {RATE: "0.0%", DAYS: "0.0"}
 
@@ -72,7 +76,7 @@ def write_workbook(target: IO[bytes], query: ReportQuery, total: FigureSet,
     by_department = book.create_sheet(_("By department"))
     by_department.append([_("Department"), _("Code"), *(label_of(name) for name in NAMES)])
     by_department.append(["", "", *NAMES])
-    department = group_namer("department", department_codes())
+    department = group_namer("department", all_departments())
     for row in groups:
         by_department.append([department(row.group), row.group,
                               *(_cell(by_department, name, row[name]) for name in NAMES)])
@@ -96,11 +100,20 @@ def _by_department(query: ReportQuery) -> list[FigureSet]:
     return figures_by("department", query.filters, viewer_may_see_sealed=can_read_unscreened(me()))
 
 
+def _refused(query: ReportQuery) -> BaseResponse | None:
+    """Wrong filters: back to the page, which says what is wrong (a download never holds other numbers)."""
+    if not query.errors:
+        return None
+    return redirect(url_for("staff.reports", **request.args))
+
+
 @staff_bp.route("/reports.xlsx")
 @reports_required
-def report_xlsx() -> Response:
+def report_xlsx() -> BaseResponse:
     """The dashboard's figures, its table by department (every figure) and the definitions, as XLSX."""
     query = read_query(request.args)
+    if refused := _refused(query):
+        return refused
     total = compute_figures(query.filters, viewer_may_see_sealed=can_read_unscreened(me()))
     groups = _by_department(query)
     # On disk past 8 MB: a large workbook never sits in memory whole.
@@ -111,10 +124,10 @@ def report_xlsx() -> Response:
     return response
 
 
-def _csv_lines(groups: list[FigureSet]) -> Iterator[str]:
+def _csv_lines(by: str, groups: list[FigureSet]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    department = group_namer("department", department_codes())
+    group_name = group_namer(by, all_departments())
 
     def line(values: list[Any]) -> str:
         buffer.seek(0)
@@ -123,19 +136,27 @@ def _csv_lines(groups: list[FigureSet]) -> Iterator[str]:
         return buffer.getvalue()
 
     # The byte-order mark tells Excel the file is UTF-8 (Chinese names would be garbled without it).
-    yield "\ufeff" + line([_("Department"), _("Code"), *(label_of(name) for name in NAMES)])
+    yield "\ufeff" + line([GROUP_HEADINGS[by](), _("Code"), *(label_of(name) for name in NAMES)])
     yield line(["", "", *NAMES])
     for row in groups:
         values = ("" if row[name] is None else row[name] for name in NAMES)
-        yield line([department(row.group), row.group, *values])
+        yield line([group_name(row.group), row.group, *values])
 
 
 @staff_bp.route("/reports.csv")
 @reports_required
-def report_csv() -> Response:
-    """Every figure by department for the dashboard's filters, as CSV (UTF-8 with a byte-order mark)."""
+def report_csv() -> BaseResponse:
+    """Every figure by department (or ``by`` problem, channel, month) for the page's filters, as CSV.
+
+    UTF-8 with a byte-order mark, so that Excel reads the Chinese names.
+    """
+    by = request.args.get("by", "department")
+    if by not in GROUPINGS:
+        abort(404)
     query = read_query(request.args)
-    lines = _csv_lines(_by_department(query))
-    response = Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = content_disposition(_filename(query, "csv"))
+    if refused := _refused(query):
+        return refused
+    groups = figures_by(by, query.filters, viewer_may_see_sealed=can_read_unscreened(me()))
+    response = Response(stream_with_context(_csv_lines(by, groups)), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = content_disposition(_filename(query, f"{by}.csv"))
     return response

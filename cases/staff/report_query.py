@@ -40,7 +40,7 @@ class ReportQuery:
         return {name: value for name, value in self.values.items() if value}
 
 
-def department_codes() -> list[Department]:
+def all_departments() -> list[Department]:
     """Every department, active first, for the filter and the names of the per-department table."""
     return list(db.session.scalars(select(Department).order_by(Department.active.desc(), Department.id)))
 
@@ -76,7 +76,7 @@ def read_query(args: Mapping[str, str]) -> ReportQuery:
         errors.append(("to", _("The end of the period is before its start.")))
     elif (end - start).days > MAX_DAYS:
         errors.append(("to", _("Choose a period of at most five years.")))
-    department = _choice(values["department"], "department", {d.code for d in department_codes()}, errors)
+    department = _choice(values["department"], "department", {d.code for d in all_departments()}, errors)
     problem = _choice(values["problem"], "problem", {p.code for p in current_problems()}, errors)
     channel = _choice(values["channel"], "channel", set(CHANNELS), errors)
     kind = _choice(values["kind"], "kind", set(KINDS), errors)

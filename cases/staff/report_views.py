@@ -18,7 +18,7 @@ from cases.staff import staff_bp
 from cases.staff.admin_common import me, roles_gate
 from cases.staff.labels import channel_label, kind_label
 from cases.staff.report_chart import bar_chart
-from cases.staff.report_query import department_codes, read_query
+from cases.staff.report_query import all_departments, read_query
 from cases.staff.report_tables import (
     KEY_FIGURES,
     department_name,
@@ -42,7 +42,7 @@ def reports_required(view: F) -> F:
 
 def filter_choices() -> dict[str, Any]:
     """What the filter form offers, and the label helpers its template uses."""
-    return {"department_options": [(d.code, department_name(d)) for d in department_codes()],
+    return {"department_options": [(d.code, department_name(d)) for d in all_departments()],
             "problem_options": [(p.code, p.code) for p in current_problems()],
             "channel_options": [(c, channel_label(c)) for c in CHANNELS],
             "kind_options": [(k, kind_label(k)) for k in KINDS]}
@@ -55,7 +55,7 @@ def reports() -> tuple[str, int]:
     query = read_query(request.args)
     sealed = can_read_unscreened(me())
     total = compute_figures(query.filters, viewer_may_see_sealed=sealed)
-    departments = department_codes()
+    departments = all_departments()
     name = group_namer("department", departments)
     groups = figures_by("department", query.filters, viewer_may_see_sealed=sealed)
     by_department = [(name(row.group), [format_value(key, row[key]) for key in KEY_FIGURES])

@@ -148,6 +148,15 @@ def test_downloads_hold_the_pages_figures(history: dict[str, Case], client: Flas
     assert set(by_code) == set(groups)
     assert by_code["economy"][2 + NAMES.index("received")] == str(groups["economy"]["received"])
     assert by_code[""][2 + NAMES.index("response_rate")] == ""  # no denominator: empty, not 0
+    by_problem = client.get("/staff/reports.csv", query_string={"by": "problem", **MARCH}).get_data()
+    lines = list(csv.reader(io.StringIO(by_problem.decode("utf-8-sig"))))
+    assert lines[0][0] == "整改问题"
+    assert [(line[1], line[2]) for line in lines[2:]] == [("", "1"), ("1.1", "4")]
+    # Wrong filters never give a download of other numbers: back to the page that says what is wrong.
+    refused = client.get("/staff/reports.xlsx", query_string={"from": "2024-02-30"})
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith("/staff/reports?from=2024-02-30")
+    assert client.get("/staff/reports.csv", query_string={"by": "case"}).status_code == 404
 
 
 def test_progress_per_item(history: dict[str, Case], client: FlaskClient) -> None:
