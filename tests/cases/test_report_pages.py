@@ -15,7 +15,15 @@ from sqlalchemy import select
 
 from cases.extensions import db
 from cases.models import Case, StaffUser
-from cases.reports import DEFINITIONS, NAMES, ReportFilters, compute_figures, figures_by, today
+from cases.reports import (
+    DEFINITIONS,
+    NAMES,
+    ReportFilters,
+    compute_figures,
+    figures_by,
+    linked_per_task,
+    today,
+)
 from cases.staff.report_tables import format_value
 from cases.triage.links import link_problem, problem_by_code
 from tests.cases.report_support import at, build_history
@@ -165,7 +173,13 @@ def test_progress_per_item(history: dict[str, Case], client: FlaskClient) -> Non
     triager = db.session.scalar(select(StaffUser).where(StaffUser.email == "triager@hqcbd.test"))
     late = new_case("营商环境的意见。", problems=("2.1",))
     link_problem(late, problem, actor=triager, now=at(3, 2), task=problem.tasks[0])
+    # A sealed accusation linked to the same task: counted for the discipline group only.
+    inspector = db.session.scalar(select(StaffUser).where(StaffUser.email == "inspector@hqcbd.test"))
+    link_problem(history["sealed"], problem, actor=inspector, now=at(3, 2), task=problem.tasks[0])
     db.session.commit()
+    task = problem.tasks[0].id
+    assert linked_per_task(march(), viewer_may_see_sealed=False)[task] == 1
+    assert linked_per_task(march(), viewer_may_see_sealed=True)[task] == 2
     login(client, "leader")
     html = page(client, "/staff/reports/problems", **MARCH)
     order = re.findall(r'<tr id="problem-([\d.]+)">', html)
