@@ -20,10 +20,11 @@ from tests.support.axe import axe_violations as violations
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PUBLIC = ["/", "/problems/1.1", "/feedback/new", "/feedback/received", "/track", "/staff/login",
-          "/no-such-page"]
+          "/transparency", "/no-such-page"]
 STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff/cases/new",
          "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered",
          "/staff/account/password", "/staff/account/tokens", "/staff/notices", "/staff/notices/extension",
+         "/staff/reports", "/staff/reports?from=2024-13-01&kind=x", "/staff/reports/problems?sort=late",
          "/staff/admin/"]  # the last: 403 for a supervisor
 ADMIN = ["/staff/admin/", "/staff/admin/accounts", "/staff/admin/accounts/new", "/staff/admin/departments",
          "/staff/admin/departments/new", "/staff/admin/routing", "/staff/admin/routing?probe-item=p:1.1",

@@ -14,6 +14,9 @@ from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
     export_views,
     handling_views,
     reply_views,
+    report_exports,  # the report pages' downloads
+    report_problem_views,
+    report_views,
     staged_views,
     token_views,
     views,
