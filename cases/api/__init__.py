@@ -56,6 +56,11 @@ def error_for_status(status: int) -> Response:
     return api_error(status, _ERROR_CODES.get(status, "error"), _message(status))
 
 
+def not_found() -> Response:
+    """404: no such thing, or one this user may not see (the answer tells the two apart for nobody)."""
+    return error_for_status(404)
+
+
 @api_bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
     return error_for_status(error.code or 500)
@@ -95,3 +100,10 @@ def catalogue() -> Any:
     if plan is None:
         return api_error(404, "not_found", _message(404))
     return jsonify(catalogue_as_dict(plan))
+
+
+from cases.api import (  # noqa: E402,F401  (registers the routes)
+    action_views,
+    case_views,
+    report_views,
+)
