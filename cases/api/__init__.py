@@ -22,6 +22,8 @@ from cases.models.types import utcnow
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # No cookie is involved: a token in a header cannot be sent by another site's page.
 csrf.exempt(api_bp)
+# What an integrator reads before having a token: the description of the API, no data.
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 
 
 def api_error(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> Response:
@@ -70,6 +72,8 @@ def _http_error(error: HTTPException) -> Response:
 def _require_token() -> Response | None:
     # The token in the header, and only it: a staff session cookie never counts here, so a page
     # on another site cannot make a signed-in browser act through the API (there is no CSRF token).
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
     user = None
     if scheme.lower() == "bearer" and value.strip():
@@ -105,5 +109,6 @@ def catalogue() -> Any:
 from cases.api import (  # noqa: E402,F401  (registers the routes)
     action_views,
     case_views,
+    openapi,
     report_views,
 )

@@ -49,10 +49,12 @@ def test_a_case_lives_its_whole_life_through_the_api(app: Flask, client, catalog
     assert api.get(f"/api/v1/cases/{sealed.reference}", headers=bearer(tokens["triager"])).status_code == 404
     listed = api.get("/api/v1/cases?confidential=yes", headers=bearer(tokens["triager"])).get_json()
     assert listed["items"] == []
-    assert api.get(f"/api/v1/cases/{sealed.reference}", headers=bearer(tokens["inspector"])).status_code == 200
+    inspector = bearer(tokens["inspector"])
+    assert api.get(f"/api/v1/cases/{sealed.reference}", headers=inspector).status_code == 200
 
     mine = act("handler", "take")["case"]  # the handler assigns it to themselves
-    assert mine["handler"]["name"] == "张办事员" and "draft_reply" in [a["action"] for a in mine["allowed_actions"]]
+    assert mine["handler"]["name"] == "张办事员"
+    assert "draft_reply" in [a["action"] for a in mine["allowed_actions"]]
     point = {"raised": "公开楼宇空置率", "answer": "空置率数据将按季度在官网公开。"}
     drafted = act("handler", "draft_reply", opening="张三：您好！", points=[point], closing="感谢监督。",
                   submit=True)["case"]
@@ -78,13 +80,15 @@ def test_a_case_lives_its_whole_life_through_the_api(app: Flask, client, catalog
     rated = public.post("/track/case/rating", data={"csrf_token": csrf_token(page), "level": "5"})
     assert rated.status_code == 303
     closed = api.get(f"/api/v1/cases/{reference}", headers=bearer(tokens["triager"])).get_json()
-    assert closed["status"] == "closed" and closed["allowed_actions"] == [{"action": "note", "label": "Add an internal note"}]
+    assert closed["status"] == "closed"
+    assert closed["allowed_actions"] == [{"action": "note", "label": "Add an internal note"}]
     codes = [e["action"] for e in closed["events"]]
     for step in ("accept", "assign", "taken", "draft_reply", "send_back", "send_reply", "rated", "close"):
         assert step in codes, step
     # Every write is an event by the token's user.
     case = db.session.scalar(select(Case).where(Case.reference == reference))
-    by = {e.action: e.actor_id for e in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))}
+    events = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
+    by = {e.action: e.actor_id for e in events}
     assert by["accept"] == crew["triager"].id and by["send_back"] == crew["dept_head"].id
     assert by["taken"] == crew["handler"].id and by["send_reply"] == crew["triager"].id
 
@@ -115,5 +119,6 @@ def test_refusals_are_403_409_and_422_in_json(app: Flask, catalogue) -> None:  #
     assert list(empty["fields"]) == ["points-0-raised"]
     assert act("dept_head", "send_reply", 409)["status"] == "assigned"
     noted = act("handler", "note", text="已电话联系。")["case"]
-    assert noted["messages"][-1]["direction"] == "note" and noted["messages"][-1]["body_text"] == "已电话联系。"
+    last = noted["messages"][-1]
+    assert last["direction"] == "note" and last["body_text"] == "已电话联系。"
     assert act("triager", "note", 422, text="")["error"] == "invalid"
