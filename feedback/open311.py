@@ -33,7 +33,7 @@ PUBLIC_STATUSES = tuple(sorted(states.REPLY_PENDING | {states.REPLIED, states.CL
 
 
 def _limit() -> str:
-    return str(current_app.config.get("OPEN311_RATE_LIMIT", "120 per minute"))
+    return str(current_app.config["OPEN311_RATE_LIMIT"])
 
 
 def _name(department: Department | None) -> str | None:
