@@ -27,6 +27,8 @@ def api_schema(app: Flask, catalogue: object) -> Iterator[object]:
     """The document, loaded through the app itself (WSGI), with a few cases to find."""
     setup_departments()
     triager = staff("triager")
+    # A supervisor triages and still sees a case the fuzzer seals (mark_accusation): the steps go on.
+    supervisor = staff("supervisor")
     cases = [new_case(body, problems=("1.1",)) for body in ("核心区楼宇空置率高，建议公开出租率。",
                                                              "申长路公交接驳不便。", "请问办事时间？")]
     for case in cases[:2]:
@@ -34,12 +36,12 @@ def api_schema(app: Flask, catalogue: object) -> Iterator[object]:
     db.session.commit()
     app.config.update(API_RATE_LIMIT="100000 per minute", API_ADDRESS_RATE_LIMIT="100000 per minute")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    schema.token = token_for(triager)  # type: ignore[attr-defined]
+    schema.token = token_for(supervisor)  # type: ignore[attr-defined]
     schema.references = [case.reference for case in cases]  # type: ignore[attr-defined]
     yield schema
 
 
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=8, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.filter_too_much])
 
@@ -47,7 +49,7 @@ FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
 def test_no_server_error_and_every_answer_matches_the_document(api_schema) -> None:  # noqa: ANN001
     headers = {"Authorization": f"Bearer {api_schema.token}"}
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 5
+    assert len(operations) >= 5 + 20  # one operation per action besides the generic one
     for operation in operations:
 
         @FUZZ

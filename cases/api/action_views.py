@@ -157,9 +157,20 @@ def _rate(case: Case, user: StaffUser, body: Body) -> object:
     return rate_reply(case, int(form.level.data or 0), form.comment.data or "", now=utcnow(), actor=user)
 
 
+# JSON Schema of a WTForms field, by its class (the OpenAPI document's request bodies).
+_FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
+    "DateField": {"type": "string", "format": "date"},
+    "SelectMultipleField": {"type": "array", "items": {"type": "integer"}},
+    "FieldList": {"type": "array", "items": {"type": "object", "properties": {"raised": {"type": "string"},
+                                                                              "answer": {"type": "string"}}}},
+}
+
+
 def _form_fields(form_class: type, **extra: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    names = [name for name, value in vars(form_class).items() if hasattr(value, "field_class")]
-    return {name: {"description": name} for name in names if name != "files"} | extra
+    """The JSON fields of a page's form (file uploads left out: JSON carries none)."""
+    fields = {name: value.field_class.__name__ for name, value in vars(form_class).items()
+              if hasattr(value, "field_class") and value.field_class.__name__ != "MultipleFileField"}
+    return {name: _FIELD_SCHEMAS.get(kind, {"type": "string"}) for name, kind in fields.items()} | extra
 
 
 def _from_table(name: str) -> ApiAction:

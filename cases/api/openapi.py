@@ -208,26 +208,52 @@ def _list_parameters() -> list[dict[str, Any]]:
     return found
 
 
-def _action_body() -> dict[str, Any]:
-    variants = {
-        name: {
-            "type": "object",
-            "title": name,
-            "properties": {key: {k: v for k, v in spec.items()} for key, spec in action.fields.items()},
+def _action_body(fields: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON body of an action: its form's fields (any action's, for the generic path)."""
+    if fields is None:
+        schema: dict[str, Any] = {"type": "object"}
+        description = "The fields of the case page's form for this action (see the path of each action)"
+    else:
+        schema = {"type": "object", "properties": fields}
+        description = "The fields of the case page's form for this action"
+    return {
+        "description": description,
+        "required": False,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+_ACTION_ANSWERS = {
+    "200": _ok("ActionDone"),
+    "403": _error("This user may not"),
+    "404": _error("No such case or action"),
+    "409": _error("Not in this status, or a colleague has it open", "Conflict"),
+    "422": _error("The body is wrong"),
+    **_COMMON,
+}
+_REFERENCE = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _action_paths() -> dict[str, Any]:
+    """One path per action, with its own body (a concrete path wins over the generic {action} one)."""
+    return {
+        f"/api/v1/cases/{{reference}}/actions/{name}": {
+            "post": {
+                "operationId": f"action_{name}",
+                "summary": f"The case page's step {name}"
+                + (f" (the state table's {action.transition})" if action.transition else ""),
+                "parameters": [_REFERENCE],
+                "requestBody": _action_body(action.fields),
+                "responses": _ACTION_ANSWERS,
+            }
         }
         for name, action in API_ACTIONS.items()
-    }
-    return {
-        "description": "The fields of the case page's form for this action (see x-action-fields)",
-        "required": False,
-        "content": {"application/json": {"schema": {"type": "object"}}},
-        "x-action-fields": variants,
     }
 
 
 def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the JSON API."""
-    reference = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+    reference = _REFERENCE
     action = {
         "name": "action",
         "in": "path",
@@ -283,16 +309,10 @@ def document() -> dict[str, Any]:
                     "summary": "Take one step the case page offers",
                     "parameters": [reference, action],
                     "requestBody": _action_body(),
-                    "responses": {
-                        "200": _ok("ActionDone"),
-                        "403": _error("This user may not"),
-                        "404": _error("No such case or action"),
-                        "409": _error("Not in this status, or a colleague has it open", "Conflict"),
-                        "422": _error("The body is wrong"),
-                        **_COMMON,
-                    },
+                    "responses": _ACTION_ANSWERS,
                 }
             },
+            **_action_paths(),
             "/api/v1/reports": {
                 "get": {
                     "operationId": "reports",
