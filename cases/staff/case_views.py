@@ -69,10 +69,11 @@ def visible_case_or_404(reference: str) -> Case:
     return case
 
 
-def log_sealed_view(case: Case, what: str) -> None:
-    """Every look at a sealed case (or one still held for screening) is written to its trail."""
+def log_sealed_view(case: Case, what: str, user: StaffUser | None = None) -> None:
+    """Every look at a sealed case (or one still held for screening) is written to its trail, by
+    ``user`` (default: the signed-in one; the API passes its token's user)."""
     if access.case_is_sealed(case) or access.case_is_held(case):
-        note_event(case, "viewed", actor=me(), now=utcnow(), detail={"what": what})
+        note_event(case, "viewed", actor=user or me(), now=utcnow(), detail={"what": what})
 
 
 def _template_helpers() -> dict[str, object]:
