@@ -80,7 +80,7 @@ def write_workbook(target: IO[bytes], query: ReportQuery, total: FigureSet,
     for row in groups:
         by_department.append([department(row.group), row.group,
                               *(_cell(by_department, name, row[name]) for name in NAMES)])
-    definitions = book.create_sheet(_("Definitions"))
+    definitions = book.create_sheet(_("Definitions of the figures"))
     definitions.append([_("Machine name"), _("Figure"), _("How it is counted")])
     for definition in DEFINITIONS:
         definitions.append([definition.name, _(definition.label), _(definition.help)])
