@@ -25,6 +25,7 @@ STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff
          "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered",
          "/staff/account/password", "/staff/account/tokens", "/staff/notices", "/staff/notices/extension",
          "/staff/reports", "/staff/reports?from=2024-13-01&kind=x", "/staff/reports/problems?sort=late",
+         "/staff/reports/monthly", "/staff/reports/monthly?month=2024-13",
          "/staff/admin/"]  # the last: 403 for a supervisor
 ADMIN = ["/staff/admin/", "/staff/admin/accounts", "/staff/admin/accounts/new", "/staff/admin/departments",
          "/staff/admin/departments/new", "/staff/admin/routing", "/staff/admin/routing?probe-item=p:1.1",
