@@ -15,6 +15,7 @@ from cases.catalogue import current_plan
 from cases.domain.report_figures import Tally
 from cases.reports import FigureSet, figures_by, linked_per_task
 from cases.staff import staff_bp
+from cases.staff.report_problem_cases import SHOWN, linked_cases
 from cases.staff.report_query import read_query
 from cases.staff.report_tables import format_value, help_of, label_of
 from cases.staff.report_views import filter_choices, me, reports_required
@@ -75,7 +76,8 @@ def report_problems() -> str:
     unlinked = groups.get("")
     return render_template(
         "staff/report_problems.html", query=query, rows=rows, sort=sort, sealed_included=sealed,
-        plan=plan, columns=[(label_of(name), help_of(name)) for name in PROBLEM_FIGURES],
+        plan=plan, linked_cases=linked_cases(me(), query.filters), shown=SHOWN,
+        columns=[(label_of(name), help_of(name)) for name in PROBLEM_FIGURES],
         unlinked=[format_value(name, unlinked[name]) for name in PROBLEM_FIGURES] if unlinked else None,
         **filter_choices(),
     )
