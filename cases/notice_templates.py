@@ -36,6 +36,10 @@ _DEFAULTS: dict[str, tuple[str, str | tuple[Line, ...]]] = {
     rules.ACCEPTED: (N_("Your report has been accepted"),
                      N_("Your report %(reference)s has been accepted and will be handled according to "
                         "the rules.")),
+    rules.ACCEPTED_CASE: (N_("Your opinion has been accepted"),
+                          N_("Your opinion %(reference)s has been accepted and passed to %(department)s, "
+                             "which will reply by %(due)s. You can follow it on the tracking page with "
+                             "your reference and tracking code.")),
     rules.NOT_ACCEPTED: (N_("Your opinion was not accepted"),
                          N_("Your opinion %(reference)s was not accepted. The reason: %(reason)s")),
     rules.REFERRED: (N_("Your opinion has been referred"),
@@ -97,6 +101,7 @@ _OLD_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 TITLES: dict[str, str] = {
     rules.ACCEPTED: N_("Report accepted (受理告知, discipline track)"),
+    rules.ACCEPTED_CASE: N_("Opinion accepted (受理告知)"),
     rules.NOT_ACCEPTED: N_("Not accepted"),
     rules.REFERRED: N_("Referred elsewhere (out of scope)"),
     rules.MERGED: N_("Merged into another case"),

@@ -16,6 +16,7 @@ ACKNOWLEDGEMENT_MARKER = "【回执】"
 REFERENCE_TAG = "[{reference}]"
 
 ACCEPTED = "accepted"
+ACCEPTED_CASE = "accepted_case"
 NOT_ACCEPTED = "not_accepted"
 REFERRED = "referred"
 MERGED = "merged"
@@ -44,6 +45,7 @@ class NoticeKind:
 
 KINDS: dict[str, NoticeKind] = {kind.key: kind for kind in (
     NoticeKind(ACCEPTED, _COMMON),  # the discipline track's 受理告知 to a named reporter
+    NoticeKind(ACCEPTED_CASE, _COMMON | {"department", "due_date"}),  # 受理告知 of any other case
     NoticeKind(NOT_ACCEPTED, _COMMON | {"reason"}),
     NoticeKind(REFERRED, _COMMON | {"referred_to", "reason"}),
     NoticeKind(MERGED, _COMMON | {"target"}),
