@@ -64,6 +64,10 @@ _DEFAULTS: dict[str, tuple[str, str | tuple[Line, ...]]] = {
                   N_("Your case %(reference)s was re-reviewed and its answer is final. What you sent has "
                      "been recorded with the case, but it does not reopen it. For a new matter, please send "
                      "a new opinion.")),
+    rules.CLOSED: (N_("Your case is closed"),
+                   N_("Your case %(reference)s is now closed. Thank you for your opinion on the "
+                      "rectification. The reply stays on the tracking page, where you can read it with "
+                      "your reference and tracking code.")),
     rules.REPLY: (N_("Reply to your opinion"), "%(reply)s"),
     # Receipts, line by line as their e-mail templates wrote them ("" is a blank line).
     rules.RECEIPT_WEB: (N_("We have received your opinion"), (
@@ -110,6 +114,7 @@ TITLES: dict[str, str] = {
     rules.REVIEW: N_("Review opened (复查)"),
     rules.RE_REVIEW: N_("Re-review opened (复核)"),
     rules.FINAL: N_("Answer is final"),
+    rules.CLOSED: N_("Case closed (办结)"),
     rules.REPLY: N_("Reply cover text"),
     rules.RECEIPT_WEB: N_("Receipt of an opinion sent on the website"),
     rules.RECEIPT_MAIL: N_("Receipt of an e-mail"),

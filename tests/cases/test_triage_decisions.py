@@ -91,7 +91,8 @@ def test_accept_routes_by_the_linked_problem_with_the_calendar_and_overrides(app
     assert assigned.detail["reason_args"] == {"problem": "1.1"}
     # 受理告知: the person is told it was accepted, by whom it is answered and by when.
     told = case.events[-1]
-    assert (told.action, told.detail["notice"], told.detail["about"]) == ("person_told", "accepted_case", "accept")
+    assert (told.action, told.detail["notice"], told.detail["about"]) == (
+        "person_told", "accepted_case", "accept")
 
 
 def test_override_needs_a_reason_and_a_department_can_return_within_five_days(world: None) -> None:
