@@ -36,6 +36,10 @@ _DEFAULTS: dict[str, tuple[str, str | tuple[Line, ...]]] = {
     rules.ACCEPTED: (N_("Your report has been accepted"),
                      N_("Your report %(reference)s has been accepted and will be handled according to "
                         "the rules.")),
+    rules.ACCEPTED_CASE: (N_("Your opinion has been accepted"),
+                          N_("Your opinion %(reference)s has been accepted and passed to %(department)s, "
+                             "which will reply by %(due)s. You can follow it on the tracking page with "
+                             "your reference and tracking code.")),
     rules.NOT_ACCEPTED: (N_("Your opinion was not accepted"),
                          N_("Your opinion %(reference)s was not accepted. The reason: %(reason)s")),
     rules.REFERRED: (N_("Your opinion has been referred"),
@@ -60,6 +64,10 @@ _DEFAULTS: dict[str, tuple[str, str | tuple[Line, ...]]] = {
                   N_("Your case %(reference)s was re-reviewed and its answer is final. What you sent has "
                      "been recorded with the case, but it does not reopen it. For a new matter, please send "
                      "a new opinion.")),
+    rules.CLOSED: (N_("Your case is closed"),
+                   N_("Your case %(reference)s is now closed. Thank you for your opinion on the "
+                      "rectification. The reply stays on the tracking page, where you can read it with "
+                      "your reference and tracking code.")),
     rules.REPLY: (N_("Reply to your opinion"), "%(reply)s"),
     # Receipts, line by line as their e-mail templates wrote them ("" is a blank line).
     rules.RECEIPT_WEB: (N_("We have received your opinion"), (
@@ -97,6 +105,7 @@ _OLD_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 TITLES: dict[str, str] = {
     rules.ACCEPTED: N_("Report accepted (受理告知, discipline track)"),
+    rules.ACCEPTED_CASE: N_("Opinion accepted (受理告知)"),
     rules.NOT_ACCEPTED: N_("Not accepted"),
     rules.REFERRED: N_("Referred elsewhere (out of scope)"),
     rules.MERGED: N_("Merged into another case"),
@@ -105,6 +114,7 @@ TITLES: dict[str, str] = {
     rules.REVIEW: N_("Review opened (复查)"),
     rules.RE_REVIEW: N_("Re-review opened (复核)"),
     rules.FINAL: N_("Answer is final"),
+    rules.CLOSED: N_("Case closed (办结)"),
     rules.REPLY: N_("Reply cover text"),
     rules.RECEIPT_WEB: N_("Receipt of an opinion sent on the website"),
     rules.RECEIPT_MAIL: N_("Receipt of an e-mail"),

@@ -16,6 +16,7 @@ ACKNOWLEDGEMENT_MARKER = "【回执】"
 REFERENCE_TAG = "[{reference}]"
 
 ACCEPTED = "accepted"
+ACCEPTED_CASE = "accepted_case"
 NOT_ACCEPTED = "not_accepted"
 REFERRED = "referred"
 MERGED = "merged"
@@ -24,6 +25,7 @@ EXTENSION = "extension"
 REVIEW = "review"
 RE_REVIEW = "re_review"
 FINAL = "final"
+CLOSED = "closed"
 REPLY = "reply"
 RECEIPT_WEB = "receipt_web"
 RECEIPT_MAIL = "receipt_mail"
@@ -44,6 +46,7 @@ class NoticeKind:
 
 KINDS: dict[str, NoticeKind] = {kind.key: kind for kind in (
     NoticeKind(ACCEPTED, _COMMON),  # the discipline track's 受理告知 to a named reporter
+    NoticeKind(ACCEPTED_CASE, _COMMON | {"department", "due_date"}),  # 受理告知 of any other case
     NoticeKind(NOT_ACCEPTED, _COMMON | {"reason"}),
     NoticeKind(REFERRED, _COMMON | {"referred_to", "reason"}),
     NoticeKind(MERGED, _COMMON | {"target"}),
@@ -52,6 +55,7 @@ KINDS: dict[str, NoticeKind] = {kind.key: kind for kind in (
     NoticeKind(REVIEW, _COMMON | {"due_date", "department"}),
     NoticeKind(RE_REVIEW, _COMMON | {"due_date", "department"}),
     NoticeKind(FINAL, _COMMON),
+    NoticeKind(CLOSED, _COMMON),  # 办结: after a satisfied rating, or when the rating wait ended
     # The reply's cover: the approved draft goes where {reply} stands, so it can never be left out.
     NoticeKind(REPLY, _COMMON | {"department", "reply"}, body_needs=("reply",)),
     # Receipts: the tracking code must reach the person (the stored copy shows it masked).

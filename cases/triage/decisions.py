@@ -44,10 +44,17 @@ def accept(
         _require(reason, _("Give the reason for choosing another department than the rule."))
         chosen, because, args = department, OVERRIDE, {"reason": reason.strip()}
     assign(case, chosen, actor=actor, now=now, reason=because, reason_args=args)
-    if case_is_sealed(case) and not case.anonymous and case.submitter_email:
-        # Discipline track: a named reporter is told whether the accusation was accepted.
-        told = tell_by_template(case, notice.ACCEPTED, now=now, actor=actor)
-        note_event(case, "reporter_told", actor=actor, now=now, detail=told)
+    if case_is_sealed(case):
+        if not case.anonymous and case.submitter_email:
+            # Discipline track: a named reporter is told whether the accusation was accepted.
+            told = tell_by_template(case, notice.ACCEPTED, now=now, actor=actor)
+            note_event(case, "reporter_told", actor=actor, now=now, detail=told)
+        return
+    # 受理告知: the person learns that it was accepted, who answers it and by when (by e-mail when
+    # they gave an address; the tracking page shows the same step either way).
+    due = case.reply_due.isoformat() if case.reply_due else ""
+    told = tell_by_template(case, notice.ACCEPTED_CASE, now=now, actor=actor, due_date=due)
+    note_event(case, "person_told", actor=actor, now=now, detail={**told, "about": "accept"})
 
 
 def not_accept(case: Case, *, actor: StaffUser, now: datetime, reason: str) -> str:
