@@ -10,7 +10,7 @@ when the case's status does not allow the step (or a colleague has the case open
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -189,6 +189,13 @@ API_ACTIONS.update({
                             TRANSITIONS["send_reply"]),
     RATE: ApiAction(RATE, sending.may_send, _rate, _form_fields(PhoneRatingForm), TRANSITIONS[RATE]),
 })
+# "assign" is what integrators call giving a case to a department: the case page's "reroute" (an
+# accepted case is assigned by its acceptance; this moves it, with the reason). A case is closed by
+# the person's rating ("rate", when they gave it by phone) or when the rating wait ends, never by
+# staff alone: there is no "close" step in the UI, so none here.
+ALIASES = {"assign": "reroute"}
+for _alias, _step in ALIASES.items():
+    API_ACTIONS[_alias] = replace(API_ACTIONS[_step], name=_alias)
 
 
 def _answer(case: Case, user: StaffUser, action: str) -> Response:
@@ -235,7 +242,7 @@ def case_action(reference: str, action: str) -> Any:
     colleague = holder(case, utcnow())
     if colleague is not None and colleague.id != user.id:
         return _conflict(case, user, locked_message(colleague))
-    offered = action in {step.code for step in api_actions(user, case, utcnow())}
+    offered = ALIASES.get(action, action) in {step.code for step in api_actions(user, case, utcnow())}
     try:
         spec.run(case, user, body)
     except FormRefused as refused:

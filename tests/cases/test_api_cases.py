@@ -118,3 +118,24 @@ def test_reports_give_the_figures_by_machine_name(client, offices) -> None:  # n
     assert full["total"]["received"] == 2 and full["sealed_included"] and full["groups"] == []
     wrong = client.get("/api/v1/reports?from=2024-3-1&by=colour", headers=bearer(token_for(triager)))
     assert wrong.status_code == 422 and set(wrong.get_json()["fields"]) == {"from", "by"}
+
+
+def test_assign_gives_an_accepted_case_to_another_department_with_the_reason(client, offices) -> None:  # noqa: ANN001
+    triager = staff("triager")
+    case = new_case("核心区楼宇空置率高，建议公开出租率。", problems=("1.1",))
+    decisions.accept(case, actor=triager, now=RECEIVED + timedelta(days=1), kind="suggestion")
+    db.session.commit()
+    first = case.department.code
+    other = "planning_land" if first != "planning_land" else "economy"
+    url = f"/api/v1/cases/{case.reference}/actions/assign"
+    missing = client.post(url, json={"department": other}, headers=bearer(token_for(triager)))
+    assert missing.status_code == 422 and "reason" in missing.get_json()["message"]
+    moved = client.post(url, json={"department": other, "reason": "属于规划土地处"},
+                        headers=bearer(token_for(triager)))
+    assert moved.status_code == 200, moved.get_json()
+    db.session.expire_all()
+    assert case.department.code == other
+    reasons = db.session.scalars(select(CaseEvent.reason).where(CaseEvent.action == "reassign")).all()
+    assert reasons == ["属于规划土地处"]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/cases/{reference}/actions/assign" in spec["paths"]
