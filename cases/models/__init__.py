@@ -10,6 +10,7 @@ from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmai
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
 from cases.models.reminder import Reminder
+from cases.models.report import ReportDirty, ReportFact
 from cases.models.staged import StagedCase, StagedFile
 from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
@@ -38,6 +39,8 @@ __all__ = [
     "PasswordLink",
     "Problem",
     "RectificationPlan",
+    "ReportDirty",
+    "ReportFact",
     "ReferenceCounter",
     "Reminder",
     "ReplyDraft",

@@ -1,0 +1,149 @@
+"""Per-case report facts: what ``case_outcome`` says of one case, stored so that SQL can count it.
+
+Pure. A case's ``Outcome`` (``report_figures.case_outcome``, the one walk of its events) becomes
+one ``FactRow`` per department it concerns: the case-level facts on the row of the department the
+case is attributed to (``is_case``), and on each department's row what ``tally`` gives that
+department (assignments, returns, ratings of its replies, overdue while it holds the case). The
+report day enters only through three dates compared with it (``as_of > date``), so the rows of a
+case stay true for every report day on or after its last event (``valid_on``).
+
+``add_counted`` sums rows counted by SQL (identical rows grouped, with those three comparisons
+made) into the same ``Tally`` that ``tally`` fills from outcomes, so every figure still comes from
+``Tally.figures``: the facts path and the streaming path cannot drift apart (a test compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from cases.domain import states
+from cases.domain.report_figures import UNASSIGNED, CaseHistory, Outcome, Tally
+from cases.domain.satisfaction import LEVELS
+
+ALWAYS_DUE = date(1, 1, 1)  # due_from of a replied case: it counts as due whatever the report day
+
+
+@dataclass
+class FactRow:
+    """One (case, department) row of facts: see the module text for what each row carries."""
+
+    department: str
+    is_case: bool = False  # carries the case-level facts (the department the case is attributed to)
+    duplicate: bool = False
+    acknowledged: bool = False
+    acknowledged_on_time: bool = False
+    accepted: bool = False
+    replied: bool = False
+    replied_on_time: bool = False
+    closed: bool = False
+    reviewed: bool = False
+    re_reviewed: bool = False
+    ack_days: int | None = None
+    reply_days: int | None = None
+    # Report-day dependent facts: each counts when the report day is after the date.
+    due_from: date | None = None  # the case counts in the response rate's denominator ("due")
+    case_due: date | None = None  # the case is overdue (counted with the case)
+    held_due: date | None = None  # overdue, counted for this department as the holder
+    assignments: int = 0
+    returns: int = 0
+    # 好差评 level → how many, of the replies this department sent.
+    ratings: dict[int, int] = field(default_factory=dict)
+
+
+def valid_on(history: CaseHistory) -> date:
+    """The first report day a case's facts hold for: the day of its last event (or of receipt)."""
+    return max([history.received_on, *(event.on for event in history.events)])
+
+
+def fact_rows(outcome: Outcome) -> list[FactRow]:
+    """The rows of one case's facts (its outcome walked with every event, as of ``valid_on``)."""
+    rows: dict[str, FactRow] = {}
+
+    def row(department: str) -> FactRow:
+        return rows.setdefault(department, FactRow(department))
+
+    case = row(outcome.department)
+    case.is_case = True
+    if outcome.duplicate:
+        case.duplicate = True  # counted in received only: no routing, ratings or overdue of its own
+        return list(rows.values())
+    first = outcome.first_reply
+    if outcome.decided_on is not None:
+        case.acknowledged = True
+        case.acknowledged_on_time = outcome.decided_on <= outcome.acknowledgement_due
+        case.ack_days = outcome.days_to_acknowledge or 0
+    if outcome.accepted_on is not None:
+        case.accepted = True
+        case.due_from = ALWAYS_DUE if first is not None else outcome.due_now
+        case.closed = outcome.status == states.CLOSED
+    if first is not None:
+        case.replied, case.replied_on_time = True, first.on_time
+        case.reply_days = outcome.days_to_reply or 0
+    case.reviewed, case.re_reviewed = outcome.reviewed, outcome.re_reviewed
+    case.case_due = outcome.due_now
+    if outcome.due_now is not None:
+        row(outcome.holder or UNASSIGNED).held_due = outcome.due_now
+    for department in outcome.assignments:
+        row(department).assignments += 1
+    for department in outcome.returns:
+        row(department).returns += 1
+    for level, department in outcome.ratings:
+        ratings = row(department).ratings
+        ratings[level] = ratings.get(level, 0) + 1
+    return list(rows.values())
+
+
+# The columns a FactRow is stored in (its ratings as rated_1 … rated_5).
+FLAGS = ("is_case", "duplicate", "acknowledged", "acknowledged_on_time", "accepted", "replied",
+         "replied_on_time", "closed", "reviewed", "re_reviewed")
+COLUMNS = (tuple(f.name for f in fields(FactRow) if f.name != "ratings")
+           + tuple(f"rated_{level}" for level in LEVELS))
+
+
+def as_columns(row: FactRow) -> dict[str, Any]:
+    """The row as stored: one column per field, one per 好差评 level."""
+    values = {name: getattr(row, name) for name in COLUMNS if not name.startswith("rated_")}
+    return {**values, **{f"rated_{level}": row.ratings.get(level, 0) for level in LEVELS}}
+
+
+def add_counted(groups: dict[str, Tally], key: str, counted: Mapping[str, Any], count: int,
+                per_holder: bool) -> None:
+    """Add ``count`` identical rows (columns as stored; ``due``, ``overdue_case`` and ``overdue_held``
+    the comparisons with the report day) to the group ``key``, as ``tally`` adds outcomes.
+
+    ``per_holder``: overdue counts for the holder's row (by department, or with a department
+    filter), else with the case.
+    """
+    overdue = counted["overdue_held"] if per_holder else counted["is_case"] and counted["overdue_case"]
+    ratings = {level: counted[f"rated_{level}"] for level in LEVELS if counted[f"rated_{level}"]}
+    if not (counted["is_case"] or counted["assignments"] or counted["returns"] or ratings or overdue):
+        return  # the row of a holder with nothing owed: tally makes no group for it
+    group = groups.setdefault(key, Tally())
+    if overdue:
+        group.overdue_now += count
+    group.add_routing(counted["assignments"] * count, counted["returns"] * count)
+    for level, n in ratings.items():
+        group.levels[level] += n * count
+    if not counted["is_case"]:
+        return
+    group.received += count
+    if counted["duplicate"]:
+        group.duplicates += count
+        return
+    if counted["acknowledged"]:
+        group.acknowledged += count
+        group.acknowledged_on_time += count * bool(counted["acknowledged_on_time"])
+        group.acknowledge_days[counted["ack_days"] or 0] += count
+    if counted["accepted"]:
+        group.accepted += count
+        group.due += count * bool(counted["due"])
+        group.closed += count * bool(counted["closed"])
+    if counted["replied"]:
+        group.replied += count
+        group.replied_on_time += count * bool(counted["replied_on_time"])
+        group.reply_days[counted["reply_days"] or 0] += count
+    group.reviewed += count * bool(counted["reviewed"])
+    group.re_reviewed += count * bool(counted["re_reviewed"])
