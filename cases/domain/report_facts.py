@@ -7,14 +7,15 @@ department (assignments, returns, ratings of its replies, overdue while it holds
 report day enters only through three dates compared with it (``as_of > date``), so the rows of a
 case stay true for every report day on or after its last event (``valid_on``).
 
-``add_counted`` sums rows counted by SQL (identical rows grouped, with those three comparisons
-made) into the same ``Tally`` that ``tally`` fills from outcomes, so every figure still comes from
+Each flag is set only on the row it counts in (a duplicate's row carries ``is_case`` and
+``duplicate`` alone), so SQL needs nothing but plain counts and sums; ``add_sums`` adds them
+into the same ``Tally`` that ``tally`` fills from outcomes, so every figure still comes from
 ``Tally.figures``: the facts path and the streaming path cannot drift apart (a test compares them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -96,6 +97,17 @@ def fact_rows(outcome: Outcome) -> list[FactRow]:
     return list(rows.values())
 
 
+def link_set(items: Iterable[object]) -> str:
+    """A case's linked problem codes (or task ids) as stored beside its facts: ",1.1,2.3," ("" for none)."""
+    values = sorted(dict.fromkeys(str(item) for item in items))
+    return f",{','.join(values)}," if values else ""
+
+
+def link_items(stored: str | None) -> list[str]:
+    """The codes (or ids) of a stored link set, in order."""
+    return [item for item in (stored or "").split(",") if item]
+
+
 # The columns a FactRow is stored in (its ratings as rated_1 … rated_5).
 FLAGS = ("is_case", "duplicate", "acknowledged", "acknowledged_on_time", "accepted", "replied",
          "replied_on_time", "closed", "reviewed", "re_reviewed")
@@ -109,41 +121,47 @@ def as_columns(row: FactRow) -> dict[str, Any]:
     return {**values, **{f"rated_{level}": row.ratings.get(level, 0) for level in LEVELS}}
 
 
-def add_counted(groups: dict[str, Tally], key: str, counted: Mapping[str, Any], count: int,
-                per_holder: bool) -> None:
-    """Add ``count`` identical rows (columns as stored; ``due``, ``overdue_case`` and ``overdue_held``
-    the comparisons with the report day) to the group ``key``, as ``tally`` adds outcomes.
+# What SQL sums over the fact rows of a group (each flag is set on the rows it counts in only, so
+# a plain count or sum is right): name → the stored column (a flag counted, or a number summed).
+SUMS = ("is_case", "duplicate", "acknowledged", "acknowledged_on_time", "accepted", "replied",
+        "replied_on_time", "closed", "reviewed", "re_reviewed", "assignments", "returns",
+        *(f"rated_{level}" for level in LEVELS))
+# The report-day comparisons: name → the date column counted when the report day is after it.
+AFTER = {"due": "due_from", "overdue_case": "case_due", "overdue_held": "held_due"}
+
+
+def add_sums(groups: dict[str, Tally], key: str, sums: Mapping[str, Any], per_holder: bool) -> None:
+    """Add one group's sums (``SUMS`` and ``AFTER`` by name; ``ack_days`` the day count these rows
+    share, ``acknowledged`` how many have it) to ``groups[key]``; the reply days: ``add_reply_days``.
 
     ``per_holder``: overdue counts for the holder's row (by department, or with a department
-    filter), else with the case.
+    filter), else with the case. A group nothing counts in is not made, as ``tally`` makes none.
     """
-    overdue = counted["overdue_held"] if per_holder else counted["is_case"] and counted["overdue_case"]
-    ratings = {level: counted[f"rated_{level}"] for level in LEVELS if counted[f"rated_{level}"]}
-    if not (counted["is_case"] or counted["assignments"] or counted["returns"] or ratings or overdue):
-        return  # the row of a holder with nothing owed: tally makes no group for it
+    overdue = sums["overdue_held"] if per_holder else sums["overdue_case"]
+    ratings = {level: sums[f"rated_{level}"] for level in LEVELS if sums[f"rated_{level}"]}
+    if not (sums["is_case"] or sums["assignments"] or sums["returns"] or ratings or overdue):
+        return
     group = groups.setdefault(key, Tally())
-    if overdue:
-        group.overdue_now += count
-    group.add_routing(counted["assignments"] * count, counted["returns"] * count)
+    group.received += sums["is_case"]
+    group.duplicates += sums["duplicate"]
+    group.acknowledged += sums["acknowledged"]
+    group.acknowledged_on_time += sums["acknowledged_on_time"]
+    if sums["acknowledged"]:
+        group.acknowledge_days[sums["ack_days"] or 0] += sums["acknowledged"]
+    group.accepted += sums["accepted"]
+    group.due += sums["due"]
+    group.closed += sums["closed"]
+    group.replied += sums["replied"]
+    group.replied_on_time += sums["replied_on_time"]
+    group.reviewed += sums["reviewed"]
+    group.re_reviewed += sums["re_reviewed"]
+    group.overdue_now += overdue
+    group.add_routing(sums["assignments"], sums["returns"])
     for level, n in ratings.items():
-        group.levels[level] += n * count
-    if not counted["is_case"]:
-        return
-    group.received += count
-    if counted["duplicate"]:
-        group.duplicates += count
-        return
-    if counted["acknowledged"]:
-        group.acknowledged += count
-        group.acknowledged_on_time += count * bool(counted["acknowledged_on_time"])
-        group.acknowledge_days[counted["ack_days"] or 0] += count
-    if counted["accepted"]:
-        group.accepted += count
-        group.due += count * bool(counted["due"])
-        group.closed += count * bool(counted["closed"])
-    if counted["replied"]:
-        group.replied += count
-        group.replied_on_time += count * bool(counted["replied_on_time"])
-        group.reply_days[counted["reply_days"] or 0] += count
-    group.reviewed += count * bool(counted["reviewed"])
-    group.re_reviewed += count * bool(counted["re_reviewed"])
+        group.levels[level] += n
+
+
+def add_reply_days(groups: dict[str, Tally], key: str, days: int | None, replied: int) -> None:
+    """Count ``replied`` replies sent ``days`` working days after acceptance in ``groups[key]``."""
+    if replied and key in groups:
+        groups[key].reply_days[days or 0] += replied

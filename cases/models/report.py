@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cases.extensions import db
@@ -37,6 +37,8 @@ class ReportFact(db.Model):
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM of received_on
     channel: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str | None] = mapped_column(String(20))
+    problems: Mapped[str] = mapped_column(Text, default="")  # link set ",1.1,2.3," (report_facts.link_set)
+    tasks: Mapped[str] = mapped_column(Text, default="")
     restricted: Mapped[bool] = mapped_column(Boolean)  # sealed or held: seen by the sealed roles only
     valid_on: Mapped[date] = mapped_column(Date)  # the facts hold for report days from this one
     is_case: Mapped[bool] = mapped_column(Boolean, default=False)

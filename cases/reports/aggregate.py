@@ -1,10 +1,12 @@
-"""Count the stored report facts in SQL: one grouped query, and one for the catalogue's coverage.
+"""Count the stored report facts in SQL: one pass over the period's rows (two on SQLite).
 
-SQL does no arithmetic of its own: it groups identical fact rows (the report day applied by three
-comparisons) and counts them, and ``report_facts.add_counted`` adds each group of rows into the
-``Tally`` that the streaming route fills too, so the medians, percentiles and rates are computed
-by ``Tally.figures`` alone (the day counts come back as a histogram, on PostgreSQL and SQLite
-alike). Only facts that hold for the report day are read: see ``stale_case_ids``.
+SQL does no arithmetic of its own: it counts the rows with each flag and sums the counts (the
+report day applied by three comparisons), grouped by each day count (the medians and percentiles
+need their histograms) and, for the catalogue's coverage, by the link sets; on PostgreSQL the
+three groupings come from one scan (GROUPING SETS), SQLite runs them as three queries.
+``report_facts.add_sums`` adds the sums into the ``Tally`` that the streaming route fills too, so
+every rate, median and percentile is computed by ``Tally.figures`` alone. Only facts that hold for
+the report day are read: see ``stale_case_ids``.
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, exists, func, literal, select, union, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, tuple_, union, union_all
 
-from cases.domain.report_facts import FLAGS, add_counted
+from cases.domain.report_facts import AFTER, FLAGS, SUMS, add_reply_days, add_sums, link_items
 from cases.domain.report_figures import UNASSIGNED, Tally
-from cases.domain.satisfaction import LEVELS
 from cases.extensions import db
-from cases.models import Problem, ReportDirty, ReportFact
-from cases.models.case import case_problem, case_task
+from cases.models import ReportDirty, ReportFact
 
 if TYPE_CHECKING:
     from cases.reports.service import ReportFilters
@@ -33,18 +33,14 @@ def stale_case_ids(as_of: date) -> Select[Any]:
     return union(select(ReportDirty.case_id), select(F.case_id).where(F.valid_on > as_of))
 
 
-def _problem_links() -> Any:
-    """(case id, problem code) once each, whatever the catalogue versions linked."""
-    return (select(case_problem.c.case_id, Problem.code)
-            .join(Problem, Problem.id == case_problem.c.problem_id).distinct().subquery())
-
-
 def _where(filters: ReportFilters, include_sealed: bool, as_of: date) -> list[ColumnElement[bool]]:
     """The fact rows of the period and filters whose facts hold for ``as_of``."""
     conditions: list[ColumnElement[bool]] = [
-        F.received_on >= filters.start, F.received_on <= filters.end, F.valid_on <= as_of,
-        ~exists(select(ReportDirty.id).where(ReportDirty.case_id == F.case_id)),
-    ]
+        F.received_on >= filters.start, F.received_on <= filters.end, F.valid_on <= as_of]
+    # Usually none or a few: read first, so that the big scan needs no anti-join.
+    dirty = sorted(set(db.session.scalars(select(ReportDirty.case_id))))
+    if dirty:
+        conditions.append(F.case_id.not_in(dirty))
     if not include_sealed:
         conditions.append(F.restricted.is_(False))
     if filters.channel:
@@ -54,57 +50,64 @@ def _where(filters: ReportFilters, include_sealed: bool, as_of: date) -> list[Co
     if filters.department is not None:
         conditions.append(F.department == filters.department)
     if filters.problem:
-        link = _problem_links()
-        conditions.append(exists(select(link.c.case_id).where(link.c.case_id == F.case_id,
-                                                               link.c.code == filters.problem)))
+        conditions.append(F.problems.contains(f",{filters.problem},", autoescape=True))
     return conditions
 
 
-def _keyed(statement: Select[Any], by: str | None) -> tuple[Select[Any], ColumnElement[Any]]:
-    """The statement joined as the grouping needs, and the group key (see report_figures.case_groups)."""
+def _key(by: str | None) -> ColumnElement[Any]:
+    """The group key column (by problem: the link set, split into codes in Python)."""
     if by is None:
-        return statement, literal("")
-    if by == "problem":
-        link = _problem_links()
-        joined = statement.outerjoin(link, link.c.case_id == F.case_id)
-        return joined, func.coalesce(link.c.code, UNASSIGNED)
-    column = {"department": F.department, "channel": F.channel, "month": F.month}[by]
-    return statement, column
+        return literal_column("''")  # one group; a constant SQL can group by
+    return {"department": F.department, "channel": F.channel, "month": F.month, "problem": F.problems}[by]
+
+
+def _keys(by: str | None, key: str) -> list[str]:
+    """The groups a row's key counts in (see report_figures.case_groups)."""
+    return (link_items(key) or [UNASSIGNED]) if by == "problem" else [key]
 
 
 def fact_tallies(by: str | None, filters: ReportFilters, include_sealed: bool,
                  as_of: date) -> dict[str, Tally]:
-    """One Tally per group from the stored facts that hold for ``as_of`` (two queries)."""
-    where = _where(filters, include_sealed, as_of)
-    statement, key = _keyed(select(F.case_id).select_from(F), by)
-    counted = [
-        *(getattr(F, name) for name in FLAGS), F.ack_days, F.reply_days,
-        (F.due_from < as_of).label("due"), (F.case_due < as_of).label("overdue_case"),
-        (F.held_due < as_of).label("overdue_held"), F.assignments, F.returns,
-        *(getattr(F, f"rated_{level}") for level in LEVELS),
+    """One Tally per group from the stored facts that hold for ``as_of``."""
+    where, key = _where(filters, include_sealed, as_of), _key(by).label("key")
+    sums = [
+        *(func.count().filter(getattr(F, name).is_(True)).label(name) if name in FLAGS
+          else func.coalesce(func.sum(getattr(F, name)), 0).label(name) for name in SUMS),
+        *(func.count().filter(getattr(F, column) < as_of).label(name) for name, column in AFTER.items()),
     ]
-    rows = db.session.execute(
-        statement.with_only_columns(key.label("key"), *counted, func.count().label("n"))
-        .where(*where).group_by(key, *counted))
+    # Three groupings of one scan: by the acknowledgement days (every sum, and their histogram), by
+    # the reply days (their histogram) and by the link sets (coverage). Separate small groupings
+    # are cheaper than one by both day counts, which multiplies the groups.
+    grouped = [] if by is None else [key]  # a constant is no grouping (PostgreSQL refuses it)
+    shown = {"ack_days": F.ack_days, "reply_days": F.reply_days, "linked": F.problems, "tasks": F.tasks}
+    sets = [("ack_days",), ("reply_days",), ("linked", "tasks")]
+    if db.engine.dialect.name == "postgresql":
+        groupings = func.grouping_sets(*(tuple_(*grouped, *map(shown.get, names)) for names in sets))
+        rows = list(db.session.execute(
+            select(key, *(column.label(name) for name, column in shown.items()),
+                   func.grouping(F.ack_days, F.reply_days).label("grouping"), *sums)
+            .where(*where).group_by(groupings)))
+    else:  # no GROUPING SETS: the three groupings as one UNION ALL (numbered as grouping() does)
+        rows = list(db.session.execute(union_all(*(
+            select(key, *(column.label(name) if name in names else literal(None).label(name)
+                          for name, column in shown.items()),
+                   literal(number).label("grouping"), *sums)
+            .where(*where).group_by(*grouped, *map(shown.get, names))
+            for number, names in enumerate(sets, start=1)))))
     per_holder = by == "department" or filters.department is not None
     groups: dict[str, Tally] = {}
+    for row in rows:  # 1: grouped by acknowledgement days
+        if row.grouping == 1:
+            for group in _keys(by, row.key):
+                add_sums(groups, group, row._mapping, per_holder)
     for row in rows:
-        mapping = row._mapping
-        add_counted(groups, row.key, mapping, row.n, per_holder)
-    _add_coverage(groups, by, where)
+        if row.grouping == 2:
+            for group in _keys(by, row.key):
+                add_reply_days(groups, group, row.reply_days, row.replied)
+        elif row.grouping == 3 and row.is_case > row.duplicate:  # the links of the cases counted
+            items = [f"problem:{code}" for code in link_items(row.linked)]
+            items += [f"task:{task}" for task in link_items(row.tasks)]
+            for group in _keys(by, row.key):
+                if group in groups:
+                    groups[group].covered.update(items)
     return groups
-
-
-def _add_coverage(groups: dict[str, Tally], by: str | None, where: list[ColumnElement[bool]]) -> None:
-    """Fill each group's covered problems and tasks (linked to a case counted in it, duplicates not)."""
-    counted = [*where, F.is_case.is_(True), F.duplicate.is_(False)]
-    problem_link, task_link = _problem_links(), case_task
-    queries = []
-    for name, link, item in (("problem:", problem_link, problem_link.c.code),
-                             ("task:", task_link, cast(task_link.c.task_id, String))):
-        statement, key = _keyed(select(F.case_id).select_from(F), by)
-        queries.append(statement.join(link, link.c.case_id == F.case_id)
-                       .with_only_columns(key.label("key"), (literal(name) + item).label("item"))
-                       .where(*counted).distinct())
-    for key, item in db.session.execute(union_all(*queries)):
-        groups.setdefault(key, Tally()).covered.add(item)

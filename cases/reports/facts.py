@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 
 from cases.domain.deadlines import CachedCalendar
-from cases.domain.report_facts import as_columns, fact_rows, valid_on
+from cases.domain.report_facts import as_columns, fact_rows, link_set, valid_on
 from cases.domain.report_figures import case_outcome
 from cases.events import REPORT_DIRTY_MARKED
 from cases.extensions import db
@@ -42,6 +42,7 @@ def write_facts(case_ids: Sequence[int]) -> int:
         shared = {"case_id": history.case_id, "received_on": history.received_on,
                   "month": history.received_on.strftime("%Y-%m"), "channel": history.channel,
                   "kind": history.kind, "restricted": history.sealed or history.case_id in held,
+                  "problems": link_set(history.problems), "tasks": link_set(history.tasks),
                   "valid_on": day}
         rows.extend({**shared, **as_columns(row)} for row in fact_rows(outcome))
     db.session.execute(delete(ReportFact).where(ReportFact.case_id.in_(case_ids)))

@@ -29,6 +29,8 @@ def upgrade():
         sa.Column('month', sa.String(length=7), nullable=False),
         sa.Column('channel', sa.String(length=10), nullable=False),
         sa.Column('kind', sa.String(length=20), nullable=True),
+        sa.Column('problems', sa.Text(), nullable=False),
+        sa.Column('tasks', sa.Text(), nullable=False),
         sa.Column('restricted', sa.Boolean(), nullable=False),
         sa.Column('valid_on', sa.Date(), nullable=False),
         *(sa.Column(name, sa.Boolean(), nullable=False) for name in FLAGS),

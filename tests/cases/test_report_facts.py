@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from cases.domain.deadlines import WorkingCalendar
-from cases.domain.report_facts import add_counted, as_columns, fact_rows, valid_on
+from cases.domain.report_facts import AFTER, SUMS, add_reply_days, add_sums, as_columns, fact_rows, valid_on
 from cases.domain.report_figures import CaseHistory, Tally, case_outcome, keep_for, outcomes_of, tally
 from cases.extensions import db
 from cases.handling.ratings import rate_reply
@@ -137,11 +137,14 @@ def from_facts(cases: list[CaseHistory], calendar: WorkingCalendar, as_of: date,
         for row in fact_rows(outcome):
             if department is not None and row.department != department:
                 continue
-            counted = {**as_columns(row), "due": row.due_from is not None and as_of > row.due_from,
-                       "overdue_case": row.case_due is not None and as_of > row.case_due,
-                       "overdue_held": row.held_due is not None and as_of > row.held_due}
+            columns = as_columns(row)
+            sums = {**{name: int(columns[name]) for name in SUMS},
+                    **{name: int(columns[column] is not None and as_of > columns[column])
+                       for name, column in AFTER.items()},
+                    "ack_days": row.ack_days, "reply_days": row.reply_days}
             for key in [row.department] if by == "department" else keys[by]:
-                add_counted(groups, key, counted, 1, per_holder)
+                add_sums(groups, key, sums, per_holder)
+                add_reply_days(groups, key, row.reply_days, int(row.replied))
                 if row.is_case and not row.duplicate:
                     groups[key].covered |= ({f"problem:{code}" for code in case.problems}
                                             | {f"task:{task}" for task in case.tasks})
