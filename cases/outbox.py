@@ -22,8 +22,9 @@ from cases.models.types import utcnow
 from cases.transaction_info import transaction_key
 
 # (session.info key, function): after commit_and_dispatch's commit, each function whose key the
-# committed transaction set runs (work whose durable record is kept elsewhere, e.g. report_dirty).
-AFTER_COMMIT: list[tuple[str, Callable[[], object]]] = []
+# committed transaction set runs, given that value (work whose durable record is kept elsewhere,
+# e.g. report_dirty).
+AFTER_COMMIT: list[tuple[str, Callable[[Any], object]]] = []
 MAX_ATTEMPTS = 6
 RETRY_INTERVALS = [10, 60, 300, 900, 3600]  # seconds between RQ retries
 STALE_AFTER = timedelta(minutes=10)  # an enqueued job not done by then is enqueued again
@@ -84,12 +85,12 @@ def commit_and_dispatch() -> None:
     flush_until_clean()
     added = db.session.info.pop(_ADDED, [])
     ids = [item.id for item in added if item.id is not None]
-    after = [function for key, function in AFTER_COMMIT if db.session.info.get(key)]
+    after = [(function, db.session.info[key]) for key, function in AFTER_COMMIT if db.session.info.get(key)]
     db.session.commit()
     if ids:
         _dispatch(ids, ("pending",))
-    for function in after:
-        function()
+    for function, value in after:
+        function(value)
 
 
 def dispatch_pending(limit: int = 200) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, inspect, select
 
 from cases.domain.deadlines import CachedCalendar
 from cases.domain.report_facts import as_columns, fact_rows, link_set, valid_on
@@ -52,26 +52,36 @@ def write_facts(case_ids: Sequence[int]) -> int:
     return len(case_ids)
 
 
-def refresh_dirty(limit: int = REFRESH_BATCH) -> int:
-    """Take up to ``limit`` dirty cases (their marks deleted first, so a concurrent run skips them
-    and an event written meanwhile marks its case again) and rewrite their facts; flushes."""
-    candidates = list(db.session.scalars(
-        select(ReportDirty.case_id).distinct().order_by(ReportDirty.case_id).limit(limit)))
-    if not candidates:
+def refresh_cases(case_ids: Sequence[int]) -> int:
+    """Rewrite the facts of those of these cases still marked dirty; flushes.
+
+    The marks are deleted first, so a concurrent run skips these cases and an event written
+    meanwhile marks its case again.
+    """
+    if not case_ids:
         return 0
     taken = sorted(set(db.session.scalars(
-        delete(ReportDirty).where(ReportDirty.case_id.in_(candidates)).returning(ReportDirty.case_id))))
+        delete(ReportDirty).where(ReportDirty.case_id.in_(case_ids)).returning(ReportDirty.case_id))))
     return write_facts(taken)
 
 
-def refresh_after_commit() -> None:
-    """After a commit that marked cases: refresh them in-process (embedded mode) or ask a worker.
+def refresh_dirty(limit: int = REFRESH_BATCH) -> int:
+    """Refresh up to ``limit`` dirty cases, oldest id first; flushes."""
+    return refresh_cases(list(db.session.scalars(
+        select(ReportDirty.case_id).distinct().order_by(ReportDirty.case_id).limit(limit))))
+
+
+def refresh_after_commit(marked: set[Case]) -> None:
+    """After a commit that marked these cases: refresh them in-process (embedded mode; those
+    only, so a request never pays for others) or ask a worker to sweep.
 
     Never raises: the marks stay, the cron sweep (``wsgi.refresh_report_facts``) takes them.
     """
     if current_app.config["EMBEDDED_JOBS"]:
+        # Their ids without loading them again (committed objects are expired).
+        ids = [identity[0] for identity in (inspect(case).identity for case in marked) if identity]
         try:
-            refresh_dirty()
+            refresh_cases(ids)
             db.session.commit()
         except Exception:  # noqa: BLE001 - the request succeeded; the marks wait for the sweep
             db.session.rollback()
