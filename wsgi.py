@@ -174,10 +174,15 @@ def poll_mailbox() -> object:
 
 def refresh_report_facts() -> str:
     """RQ entry point (after a commit that changed cases, and by cron): refresh the dirty report facts."""
+    from cases.reports.aggregate import facts_current
     from cases.reports.facts import sweep_dirty
 
     with _app_for_jobs().app_context():
-        return f"refreshed the report facts of {sweep_dirty()} case(s)"
+        done = sweep_dirty()
+        if not facts_current():
+            _app_for_jobs().logger.warning("the report facts were built with another calendar or other "
+                                           "clocks: run `flask report rebuild` (reports read the events)")
+        return f"refreshed the report facts of {done} case(s)"
 
 
 def where_is_mailbox() -> str:

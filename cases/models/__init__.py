@@ -10,7 +10,7 @@ from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmai
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
 from cases.models.reminder import Reminder
-from cases.models.report import ReportDirty, ReportFact
+from cases.models.report import ReportDirty, ReportFact, ReportState
 from cases.models.staged import StagedCase, StagedFile
 from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
@@ -41,6 +41,7 @@ __all__ = [
     "RectificationPlan",
     "ReportDirty",
     "ReportFact",
+    "ReportState",
     "ReferenceCounter",
     "Reminder",
     "ReplyDraft",

@@ -73,3 +73,12 @@ class ReportDirty(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("feedback_case.id", ondelete="CASCADE"), index=True)
     case: Mapped[Case] = relationship()
+
+
+class ReportState(db.Model):
+    """One row: the calendar and clocks the stored facts were computed with (their due dates)."""
+
+    __tablename__ = "report_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    basis: Mapped[str] = mapped_column(String(64))  # cases.reports.facts.facts_basis()

@@ -11,7 +11,9 @@ the report day are read: see ``stale_case_ids``.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -21,7 +23,6 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
-    text,
     tuple_,
     union,
     union_all,
@@ -30,12 +31,28 @@ from sqlalchemy import (
 from cases.domain.report_facts import AFTER, FLAGS, SUMS, add_reply_days, add_sums, link_items
 from cases.domain.report_figures import UNASSIGNED, Tally
 from cases.extensions import db
-from cases.models import ReportDirty, ReportFact
+from cases.models import ReportDirty, ReportFact, ReportState
+from cases.triage.calendar import configured_clocks, current_calendar
 
 if TYPE_CHECKING:
     from cases.reports.service import ReportFilters
 
 F = ReportFact
+
+
+def facts_basis() -> str:
+    """What the stored due dates depend on (holiday overrides, calendar package, clocks), hashed."""
+    try:
+        package = metadata.version("chinesecalendar")
+    except metadata.PackageNotFoundError:
+        package = ""
+    overrides = sorted(current_calendar().overrides.items())
+    return hashlib.sha256(repr((overrides, package, configured_clocks())).encode()).hexdigest()
+
+
+def facts_current() -> bool:
+    """Whether the stored facts were built with today's calendar and clocks (else: read the events)."""
+    return db.session.scalar(select(ReportState.basis).where(ReportState.id == 1)) == facts_basis()
 
 
 def stale_case_ids(as_of: date) -> Select[Any]:
@@ -93,8 +110,6 @@ def fact_tallies(by: str | None, filters: ReportFilters, include_sealed: bool,
     shown = {"ack_days": F.ack_days, "reply_days": F.reply_days, "linked": F.problems, "tasks": F.tasks}
     sets = [("ack_days",), ("reply_days",), ("linked", "tasks")]
     if db.engine.dialect.name == "postgresql":
-        # JIT compiling costs more than it saves on a scan of this size (about 40 ms of 500).
-        db.session.execute(text("SET LOCAL jit = off"))
         groupings = func.grouping_sets(*(tuple_(*grouped, *map(shown.get, names)) for names in sets))
         rows = list(db.session.execute(
             select(key, *(column.label(name) for name, column in shown.items()),

@@ -20,8 +20,9 @@ from cases.domain.report_facts import as_columns, fact_rows, link_set, valid_on
 from cases.domain.report_figures import case_outcome
 from cases.events import REPORT_DIRTY_MARKED
 from cases.extensions import db
-from cases.models import Case, ReportDirty, ReportFact
+from cases.models import Case, ReportDirty, ReportFact, ReportState
 from cases.outbox import AFTER_COMMIT, redis_client
+from cases.reports.aggregate import facts_basis
 from cases.reports.service import histories_where
 from cases.triage.calendar import configured_clocks, current_calendar
 
@@ -110,8 +111,12 @@ def sweep_dirty(batch: int = REFRESH_BATCH) -> int:
 
 
 def rebuild(progress: Callable[[int], object] = lambda done: None, batch: int = 2000) -> int:
-    """Rewrite the facts of every case in batches of ids, committing each; ``progress(n)`` after each."""
-    total, last = 0, 0
+    """Rewrite the facts of every case in batches of ids, committing each; ``progress(n)`` after each.
+
+    At the end the facts are recorded as built with the calendar and clocks of the start (if they
+    changed meanwhile, the reports keep reading the events until the next rebuild).
+    """
+    basis, total, last = facts_basis(), 0, 0
     while chunk := list(db.session.scalars(
             select(Case.id).where(Case.id > last).order_by(Case.id).limit(batch))):
         db.session.execute(delete(ReportDirty).where(ReportDirty.case_id.in_(chunk)))
@@ -120,4 +125,8 @@ def rebuild(progress: Callable[[int], object] = lambda done: None, batch: int = 
         total, last = total + len(chunk), chunk[-1]
         progress(len(chunk))
     sweep_dirty()  # cases changed while it ran
+    state = db.session.get(ReportState, 1) or ReportState(id=1, basis="")
+    state.basis = basis
+    db.session.add(state)
+    db.session.commit()
     return total

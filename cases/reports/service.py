@@ -31,7 +31,7 @@ from cases.domain.states import is_sealed
 from cases.extensions import db
 from cases.models import Case, CaseEvent, Problem, Task
 from cases.models.case import case_problem, case_task
-from cases.reports.aggregate import fact_tallies, stale_case_ids
+from cases.reports.aggregate import fact_tallies, facts_current, stale_case_ids
 from cases.triage.access import restricted_condition
 from cases.triage.calendar import configured_clocks, current_calendar
 
@@ -184,12 +184,16 @@ def _tallies(by: str | None, filters: ReportFilters, viewer_may_see_sealed: bool
     """The facts of the cases whose stored facts hold, counted in SQL, plus the others from events.
 
     A case is read from its events when it is marked dirty (changed since its facts were written)
-    or when its facts start after the report day (a report of the past): each case is counted
-    once, by one of the two routes, and both end in the same Tally.
+    or when its facts start after the report day (a report of the past), and every case is while
+    the facts were built with another calendar or other clocks than today's (until ``report
+    rebuild``): each case is counted once, by one of the two routes, and both end in one Tally.
     """
     as_of = filters.as_of or today()
-    groups = fact_tallies(by, filters, viewer_may_see_sealed, as_of)
-    where = [*_case_filter(filters, viewer_may_see_sealed), Case.id.in_(stale_case_ids(as_of))]
+    where = _case_filter(filters, viewer_may_see_sealed)
+    groups: dict[str, Tally] = {}
+    if facts_current():  # else (never built, or the calendar or clocks changed since): the events
+        groups = fact_tallies(by, filters, viewer_may_see_sealed, as_of)
+        where = [*where, Case.id.in_(stale_case_ids(as_of))]
     outcomes = outcomes_of(histories_where(where), current_calendar(), configured_clocks(), as_of)
     for key, streamed in tally(outcomes, by, department=filters.department).items():
         groups.setdefault(key, Tally()).merge(streamed)

@@ -60,12 +60,19 @@ def upgrade():
     )
     with op.batch_alter_table('report_dirty', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_dirty_case_id'), ['case_id'], unique=False)
+    op.create_table(
+        'report_state',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('basis', sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_report_state')),
+    )
     # Every case recorded so far has no facts yet: the reports read it from its events until the
     # sweep (or `flask report rebuild`) has written them.
     op.execute('INSERT INTO report_dirty (case_id) SELECT id FROM feedback_case')
 
 
 def downgrade():
+    op.drop_table('report_state')
     with op.batch_alter_table('report_dirty', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_dirty_case_id'))
     op.drop_table('report_dirty')

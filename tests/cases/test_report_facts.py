@@ -20,10 +20,10 @@ from cases.domain.report_facts import AFTER, SUMS, add_reply_days, add_sums, as_
 from cases.domain.report_figures import CaseHistory, Tally, case_outcome, keep_for, outcomes_of, tally
 from cases.extensions import db
 from cases.handling.ratings import rate_reply
-from cases.models import Case, ReportDirty, ReportFact, StaffUser
+from cases.models import Case, HolidayOverride, ReportDirty, ReportFact, StaffUser
 from cases.outbox import commit_and_dispatch
 from cases.reports import FigureSet, ReportFilters, compute_figures, figures_by, load_histories, today
-from cases.reports.aggregate import stale_case_ids
+from cases.reports.aggregate import facts_current, stale_case_ids
 from cases.reports.facts import rebuild, sweep_dirty
 from cases.reports.service import catalogue_size
 from cases.triage import decisions
@@ -86,6 +86,21 @@ def test_a_case_changed_after_the_facts_is_read_from_its_events(history: dict[st
     for by in GROUPINGS:
         assert served(by, PERIOD, False) == streamed(by, PERIOD, False)
     assert compute_figures(PERIOD, False)["accepted"] == 4
+
+
+def test_a_changed_calendar_sends_the_reports_back_to_the_events(history: dict[str, Case]) -> None:
+    rebuild()
+    assert facts_current()
+    before = served("department", PERIOD, False)
+    # 5 March becomes a holiday: every due date after it moves, and the stored ones are wrong.
+    db.session.add(HolidayOverride(day=date(2024, 3, 5), is_working_day=False, note="test"))
+    db.session.commit()
+    assert not facts_current()
+    for by in GROUPINGS:
+        assert served(by, PERIOD, False) == streamed(by, PERIOD, False)
+    assert served("department", PERIOD, False) != before  # the days to acknowledge changed
+    rebuild()
+    assert facts_current() and served("department", PERIOD, False) == streamed("department", PERIOD, False)
 
 
 def facts_of(case: Case) -> dict[str, ReportFact]:
