@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from cases.cli import register_cli
     from cases.staff import staff_bp
     from feedback import feedback_bp
+    from feedback.open311 import open311_bp
     from mailbox.cli import mailbox_cli
     from mailbox.web import mailbox_bp
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(mailbox_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(open311_bp)
     register_cli(app)
     app.cli.add_command(mailbox_cli)
     app.logger.info("mailbox package: %s", mailbox_location)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 
 import click
 from flask.cli import AppGroup
 
-from cases.export import iter_export
+from cases.export import count_export, iter_export
 
 cases_cli = AppGroup("cases", help="Work with cases.")
+
+
+def _stderr_is_terminal() -> bool:
+    """Whether standard error is a terminal (someone is watching the command run)."""
+    return sys.stderr.isatty()
 
 
 @cases_cli.command("export")
@@ -21,13 +27,22 @@ cases_cli = AppGroup("cases", help="Work with cases.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
 def export_command(as_jsonl: bool, include_sealed: bool, output: str | None) -> None:
-    """Write every case as one JSON object per line (the archive format, see cases/export.py)."""
+    """Write every case as one JSON object per line (the archive format, see cases/export.py).
+
+    A progress bar goes to standard error when writing to a file or when standard error is a
+    terminal; standard output holds the JSON Lines and nothing else.
+    """
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     count = 0
+    records = iter_export(include_sealed=include_sealed)
+    progress = (click.progressbar(records, length=count_export(include_sealed), label="exporting cases",
+                                  file=sys.stderr)
+                if output or _stderr_is_terminal() else nullcontext(records))
     try:
-        for record in iter_export(include_sealed=include_sealed):
-            stream.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-            count += 1
+        with progress as shown:
+            for record in shown:
+                stream.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
     finally:
         if output:
             stream.close()

@@ -143,6 +143,10 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
         "FEEDBACK_RATE_LIMIT": env.get("FEEDBACK_RATE_LIMIT", "10 per hour;30 per day"),
         "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per hour;100 per day"),
+        # The JSON API (issue 15): per token, and per client address whatever the token.
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120 per minute;5000 per hour"),
+        "API_ADDRESS_RATE_LIMIT": env.get("API_ADDRESS_RATE_LIMIT", "600 per minute"),
+        "OPEN311_RATE_LIMIT": env.get("OPEN311_RATE_LIMIT", "120 per minute"),
         # Wrong tracking codes (cases/guess_limits.py): no reference is ever locked for everyone.
         # Per reference and client address (the tries shown; 0 switches it off), per address for any
         # reference, and per reference from every address (above it one wrong code per address).

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import not_
+from sqlalchemy import func, not_
 from sqlalchemy.orm import selectinload
 
 from cases.extensions import db
@@ -104,12 +104,20 @@ def _message_to_dict(message: CaseMessage) -> dict[str, Any]:
     }
 
 
+def _exported(include_sealed: bool) -> list[Any]:
+    """SQL conditions on the cases an export writes."""
+    # Held cases too: nobody has screened them yet, and any of them may be an accusation.
+    return [] if include_sealed else [not_(restricted_condition())]
+
+
+def count_export(include_sealed: bool = False) -> int:
+    """How many cases an export with the same option writes (the length of its progress bar)."""
+    return db.session.scalar(db.select(func.count()).select_from(Case).where(*_exported(include_sealed))) or 0
+
+
 def iter_export(include_sealed: bool = False, batch: int = 500) -> Iterator[dict[str, Any]]:
     """Every case as an archive record, oldest first, streamed in batches."""
-    query = db.select(Case).order_by(Case.id)
-    if not include_sealed:
-        # Held cases too: nobody has screened them yet, and any of them may be an accusation.
-        query = query.where(not_(restricted_condition()))
+    query = db.select(Case).where(*_exported(include_sealed)).order_by(Case.id)
     query = query.options(
         selectinload(Case.problems),
         selectinload(Case.tasks),

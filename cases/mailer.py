@@ -12,6 +12,7 @@ from flask_mail import Message
 from sqlalchemy import event
 
 from cases.domain.mailids import make_message_id
+from cases.domain.notice_templates import ACKNOWLEDGEMENT_MARKER
 from cases.domain.tracking import CODE_MASK
 from cases.extensions import db, mail
 from cases.jobs import job
@@ -22,10 +23,10 @@ from cases.secret_box import seal, unseal
 from cases.triage.workflow import note_event
 
 LOOP_HEADER = "X-HQCBD-Loop"
-# Automatic answers (acknowledgements, receipts) start their subject with this marker; every
-# other outbound message is an answer from the committee and is shown on the public tracking
-# page. One rule for every channel, so the web and the mailbox agree on what "the reply" is.
-ACKNOWLEDGEMENT_MARKER = "【回执】"
+# Automatic answers (acknowledgements, receipts) start their subject with ACKNOWLEDGEMENT_MARKER;
+# every other outbound message is an answer from the committee and is shown on the public tracking
+# page. One rule for every channel (and for the notice templates, which must keep it), so the web
+# and the mailbox agree on what "the reply" is.
 # What an outbound message is (CaseMessage.purpose): the committee's answer, a notice of a step
 # (acceptance, extension, review…), an automatic receipt, or the discipline group's report back.
 PURPOSES = ("reply", "notice", "acknowledgement", "report_back")
@@ -56,6 +57,7 @@ def queue_outbound_message(
     secret: str | None = None,
     purpose: str = "notice",
     references: str | None = None,
+    notice: tuple[str, int] | None = None,
 ) -> CaseMessage:
     """Record an outbound e-mail on ``case`` and ask for it to be sent after commit (next flush).
 
@@ -63,6 +65,7 @@ def queue_outbound_message(
     keeps the mask, the code waits encrypted and is put in only when the e-mail is sent.
     ``purpose`` is one of PURPOSES: only a "reply" is shown to the person as the committee's answer.
     ``references`` is the space-separated chain of ids the reply answers (default: in_reply_to).
+    ``notice`` is the (template key, version) the message was written from, kept on it.
     """
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
@@ -80,6 +83,8 @@ def queue_outbound_message(
         purpose=purpose,
         delivery_status="queued",
         sealed_secret=seal(secret) if secret else None,
+        notice_key=notice[0] if notice else None,
+        notice_version=notice[1] if notice else None,
     )
     message.needs_message_id = True  # type: ignore[attr-defined]  (read by _our_message_id)
     db.session.add(message)

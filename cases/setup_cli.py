@@ -22,6 +22,7 @@ from cases.extensions import db
 from cases.handling.discipline_measures import ensure_default_measures
 from cases.models import ApiToken, StaffUser
 from cases.models.types import utcnow
+from cases.notice_templates import ensure_default_templates
 from cases.users import UserError, create_user, deactivate_user, find_user, has_admin, set_password
 
 T = TypeVar("T")
@@ -57,12 +58,13 @@ def _deactivate(email: str) -> None:
 @click.option("--admin-email", default="admin@hqcbd.shanghai.gov.cn", show_default=True,
               help="E-mail of the first admin, created only when no admin exists.")
 def init_command(admin_email: str) -> None:
-    """Migrate, import the bundled notice, create departments, the discipline track's measures and the
-    first admin (idempotent: rows staff have edited are left alone)."""
+    """Migrate, import the bundled notice, create departments, the discipline track's measures, the
+    notice templates and the first admin (idempotent: rows staff have edited are left alone)."""
     upgrade()
     plan, imported = import_bundled_if_missing()
     departments, rules = ensure_default_departments()
     measures = ensure_default_measures()
+    templates = ensure_default_templates()
     password = None
     if not has_admin():
         _user, password = _create_user(admin_email, [ADMIN], display_name="Administrator")
@@ -72,6 +74,7 @@ def init_command(admin_email: str) -> None:
     click.echo(f"departments added: {departments}; routing rules added: {rules}")
     click.echo(f"discipline measures added: {measures}")
     click.echo(f"outgoing mail: {_mail_destination()}")
+    click.echo(f"notice templates added: {templates}")
     if password is not None:
         click.echo(f"first admin created: {admin_email}")
         click.echo(f"password (shown once, change it after logging in): {password}")

@@ -58,7 +58,8 @@ class StagedReceipt:
     due_estimated: bool
 
 
-Acknowledge = Callable[[StagedReceipt], tuple[str, str]]
+# (subject, body, (template key, version)) of the acknowledgement.
+Acknowledge = Callable[[StagedReceipt], tuple[str, str, tuple[str, int]]]
 
 
 def stage_case(new: NewCase, *, acknowledge: Acknowledge | None = None) -> StagedReceipt:
@@ -79,9 +80,10 @@ def stage_case(new: NewCase, *, acknowledge: Acknowledge | None = None) -> Stage
     payload: dict[str, Any] = {name: getattr(new, name) for name in _PAYLOAD_FIELDS}
     payload["problem_codes"] = list(new.problem_codes)
     if acknowledge is not None and new.submitter_email:
-        subject, body = acknowledge(receipt)
+        subject, body, notice = acknowledge(receipt)
         # The body shows CODE_MASK; the code waits encrypted for the e-mail (cases.secret_box).
-        payload["acknowledgement"] = {"subject": subject, "body": body, "secret": seal(code)}
+        payload["acknowledgement"] = {"subject": subject, "body": body, "secret": seal(code),
+                                      "notice": list(notice)}
     # Plain Core on the session's connection: one statement, none of the unit of work's bookkeeping.
     connection = db.session.connection()
     staged_id = connection.execute(insert(_STAGED).values(
@@ -130,8 +132,10 @@ def _record(staged: StagedCase, files: list[StagedFile]) -> Case:
     case = record_case(new, now=staged.received_at, flush=False).case
     acknowledgement = staged.payload.get("acknowledgement")
     if acknowledgement and case.submitter_email:
+        notice = acknowledgement.get("notice")  # (a row staged before templates has none)
         queue_outbound_message(case, acknowledgement["subject"], acknowledgement["body"], now=utcnow(),
-                               secret=unseal(acknowledgement.get("secret")), purpose="acknowledgement")
+                               secret=unseal(acknowledgement.get("secret")), purpose="acknowledgement",
+                               notice=(str(notice[0]), int(notice[1])) if notice else None)
     return case
 
 

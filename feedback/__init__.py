@@ -4,4 +4,4 @@ from flask import Blueprint
 
 feedback_bp = Blueprint("feedback", __name__)
 
-from feedback import intake_views, track_views, views  # noqa: E402,F401  (registers the routes)
+from feedback import intake_views, track_views, transparency, views  # noqa: E402,F401  (registers the routes)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import render_template, url_for
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from cases.domain.filetypes import CheckedFile
+from cases.domain.notice_templates import RECEIPT_WEB
 from cases.domain.tracking import CODE_MASK
 from cases.intake import IncomingFile, NewCase
-from cases.mailer import ACKNOWLEDGEMENT_MARKER
+from cases.notice_templates import ESTIMATE_NOTE, compose_in
 from cases.staging import StagedReceipt, stage_case
+from cases.triage.calendar import local_date
 
 
 @dataclass(frozen=True)
@@ -53,20 +55,23 @@ def submit_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
             problem_codes=(opinion.problem_code,) if opinion.problem_code else (),
             files=tuple(IncomingFile(f.filename, f.content_type, f.data) for f in opinion.files),
         ),
-        acknowledge=lambda receipt: acknowledgement(receipt, language=opinion.language),
+        acknowledge=lambda receipt: acknowledgement(receipt, language=opinion.language, received_at=now),
     )
 
 
-def acknowledgement(receipt: StagedReceipt, *, language: str) -> tuple[str, str]:
-    """The e-mail that confirms receipt (subject, body), in the sender's language.
+def acknowledgement(receipt: StagedReceipt, *, language: str,
+                    received_at: datetime) -> tuple[str, str, tuple[str, int]]:
+    """The e-mail that confirms receipt (subject, body, and the template and version it came from),
+    in the sender's language.
 
     The body shows CODE_MASK where the code goes: it is the copy kept on the case; the code itself
     is put in when the e-mail is sent (cases.mailer)."""
+    due = receipt.acceptance_due
     with force_locale(language or "zh_Hans"):
-        subject = f"{ACKNOWLEDGEMENT_MARKER}[{receipt.reference}] " + _("We have received your opinion")
-        body = render_template(
-            "email/web_acknowledgement.txt",
-            case=receipt, code=CODE_MASK, due=receipt.acceptance_due,
-            estimated=receipt.due_estimated, track_url=url_for("feedback.track", _external=True),
-        )
-    return subject, body
+        note = " " + _(ESTIMATE_NOTE) if due and receipt.due_estimated else ""
+    notice = compose_in(RECEIPT_WEB, language or "zh_Hans", {
+        "reference": receipt.reference, "received_date": local_date(received_at).isoformat(),
+        "tracking_url": url_for("feedback.track", _external=True), "tracking_code": CODE_MASK,
+        "due_date": due.isoformat() if due else "", "estimate_note": note,
+    })
+    return notice.subject, notice.body, (notice.key, notice.version)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from cases import reasons
+from cases.domain.notice_templates import RECEIPT_MAIL, RECEIPT_TOO_LARGE
 from cases.domain.tracking import CODE_MASK
 from cases.extensions import db
-from cases.mailer import ACKNOWLEDGEMENT_MARKER, queue_outbound_message
+from cases.mailer import queue_outbound_message
 from cases.models import Case, CaseMessage
+from cases.notice_templates import compose
 from cases.transaction_info import transaction_key
 from cases.triage.workflow import note_event
 
@@ -76,33 +75,19 @@ def _answers_sent(address: str, now: datetime) -> int:
         return int(sum(n for _, n in db.session.execute(_count_query([address], now)).all()))
 
 
-def in_language(language: str) -> AbstractContextManager[object]:
-    """Switch to ``language`` unless it is already in force (switching reloads the catalogues)."""
-    try:
-        current = str(get_locale())
-    except RuntimeError:  # outside a request, with no language forced
-        current = None
-    return nullcontext() if current == language else force_locale(language)
-
-
-def _fallback_subject() -> str:
-    return _("Your message")  # outside the f-string, where pybabel finds it
-
-
-def _send(case: Case, parsed: ParsedMessage, template: str, subject: str, now: datetime, code: str,
-          **context: object) -> CaseMessage:
-    with in_language(case.language or "zh_Hans"):
-        # Rendered without the request context processors: this runs in the poller, not a request.
-        # The stored copy shows the mask; the code is put in when the e-mail is sent.
-        body = current_app.jinja_env.get_template(template).render(case=case, code=CODE_MASK, **context)
-        # The marker: an automatic answer, never shown as the committee's reply on the tracking page.
-        subject = f"{ACKNOWLEDGEMENT_MARKER}[{case.reference}] {subject or _fallback_subject()}"
+def _send(case: Case, parsed: ParsedMessage, key: str, now: datetime, code: str,
+          **values: str) -> CaseMessage:
+    # From the receipt's template, in the person's language; its subject starts with the marker (an
+    # automatic answer, never shown as the committee's reply on the tracking page), which the
+    # template rules keep. The stored copy shows the mask; the code is put in when the e-mail is sent.
+    notice = compose(case, key, tracking_code=CODE_MASK, subject=parsed.subject or "-", **values)
     in_reply_to = None if parsed.message_id_generated else parsed.message_id
     counts = db.session.info.get(_COUNTS)
     if counts is not None and case.submitter_email in counts:
         counts[case.submitter_email] += 1
-    return queue_outbound_message(case, subject, body, now=now, in_reply_to=in_reply_to, secret=code or None,
-                                  purpose="acknowledgement")
+    return queue_outbound_message(case, notice.subject, notice.body, now=now, in_reply_to=in_reply_to,
+                                  secret=code or None, purpose="acknowledgement",
+                                  notice=(key, notice.version))
 
 
 def _skipped(case: Case, parsed: ParsedMessage, per_day: int, now: datetime) -> bool:
@@ -119,9 +104,7 @@ def acknowledge(case: Case, code: str, parsed: ParsedMessage, *, per_day: int, n
     """Queue the acknowledgement of a new case, unless it must not be answered. Flushes."""
     if _skipped(case, parsed, per_day, now):
         return False
-    with in_language(case.language or "zh_Hans"):
-        subject = _("We have received your message: %(subject)s", subject=parsed.subject or "-")
-    _send(case, parsed, "email/acknowledgement.txt", subject, now, code=code)
+    _send(case, parsed, RECEIPT_MAIL, now, code=code)
     return True
 
 
@@ -130,8 +113,6 @@ def tell_too_large(case: Case, code: str, parsed: ParsedMessage, *, size: int, l
     """Queue the notice that a message was too large to keep, unless it must not be answered."""
     if _skipped(case, parsed, per_day, now):
         return False
-    with in_language(case.language or "zh_Hans"):
-        subject = _("Your message was too large: %(subject)s", subject=parsed.subject or "-")
-    _send(case, parsed, "email/too_large.txt", subject, now, code=code,
+    _send(case, parsed, RECEIPT_TOO_LARGE, now, code=code,
           size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}")
     return True

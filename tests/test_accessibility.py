@@ -20,10 +20,14 @@ from tests.support.axe import axe_violations as violations
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PUBLIC = ["/", "/problems/1.1", "/feedback/new", "/feedback/received", "/track", "/staff/login",
-          "/no-such-page"]
+          "/transparency", "/no-such-page"]
 STAFF = ["/staff/", "/staff/cases", "/staff/cases?status=open&q=空置", "/staff/cases/new",
          "/staff/mailbox/", "/staff/staged", "/staff/work", "/staff/replies/not-delivered",
-         "/staff/account/password", "/staff/account/tokens",
+         "/staff/account/password", "/staff/account/tokens", "/staff/notices", "/staff/notices/extension",
+         "/staff/reports", "/staff/reports?from=2024-13-01&kind=x", "/staff/reports/problems?sort=late",
+         "/staff/reports/monthly", "/staff/reports/monthly?month=2024-13",
+         "/staff/reports/monthly?month=2024-03",
+         "/staff/reports/problems?from=2024-03-01&to=2024-03-31",  # where each linked opinion stands
          "/staff/admin/"]  # the last: 403 for a supervisor
 ADMIN = ["/staff/admin/", "/staff/admin/accounts", "/staff/admin/accounts/new", "/staff/admin/departments",
          "/staff/admin/departments/new", "/staff/admin/routing", "/staff/admin/routing?probe-item=p:1.1",
@@ -56,13 +60,16 @@ def _log_in(page, base: str, email: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("language", ["zh_Hans", "en"])
-def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, language: str) -> None:
+def test_every_page_passes_wcag_2_1_aa(app: Flask, catalogue: object, page_in, live_server,
+                                      language: str) -> None:
     setup_departments()
     staff("supervisor")
     make_user(email="admin@hqcbd.test", roles=("admin",))
     case = new_case("核心区楼宇空置率高，建议加大招商力度。")
     # A repeat from the same sender: the case page shows its likely-duplicates panel.
     new_case(f"又来反映{case.reference}：核心区楼宇空置率高，建议加大招商力度。")
+    # Linked to 1.1, from someone else: the progress page lists where it stands (March 2024).
+    new_case("建议按季度公布楼宇空置率。", email="other@example.test", phone="13900000000", problems=("1.1",))
     base = live_server
     failures: dict[str, list[str]] = {}
     page_in.goto(f"{base}/lang/{language}?next=/")
@@ -77,6 +84,7 @@ def test_every_page_passes_wcag_2_1_aa(app: Flask, page_in, live_server, languag
     for path in [*STAFF, f"/staff/cases/{case.reference}"]:
         _check(page_in, base + path, failures)
     assert page_in.locator("#duplicates form button").count() == 1  # the panel was checked too
+    _notice_form(page_in, base, failures)
     page_in.context.clear_cookies()
     _log_in(page_in, base, "admin@hqcbd.test")
     for path in [*ADMIN, *_admin_walk()]:
@@ -153,6 +161,16 @@ def _admin_forms(page, base: str, failures: dict[str, list[str]]) -> None:  # no
     assert page.locator("#temporary-password").is_visible()
     if found := violations(page):
         failures["/staff/admin/accounts/new (temporary password)"] = found
+
+
+def _notice_form(page, base: str, failures: dict[str, list[str]]) -> None:  # noqa: ANN001
+    """A notice template refused (an unknown placeholder): the error summary and the preview."""
+    page.goto(f"{base}/staff/notices/extension")
+    page.fill("#body_en", "Due {due_date}, {nonsense}")
+    page.locator("form.form button[value=save]").click()
+    assert page.locator(".error-summary").is_visible()
+    if found := violations(page):
+        failures["/staff/notices/extension (errors)"] = found
 
 
 def test_the_check_finds_a_violation_when_there_is_one(page_in) -> None:

@@ -21,7 +21,9 @@ ROUTING_RULE = "routing_rule"
 HOLIDAY = "holiday_override"
 DISCIPLINE_MEASURE = "discipline_measure"
 API_TOKEN = "api_token"  # noqa: S105 - an entity name, not a secret
-ENTITIES: tuple[str, ...] = (STAFF_USER, DEPARTMENT, ROUTING_RULE, HOLIDAY, DISCIPLINE_MEASURE, API_TOKEN)
+NOTICE_TEMPLATE = "notice_template"
+ENTITIES: tuple[str, ...] = (STAFF_USER, DEPARTMENT, ROUTING_RULE, HOLIDAY, DISCIPLINE_MEASURE, API_TOKEN,
+                             NOTICE_TEMPLATE)
 
 # Substrings of a key that may never be written (session_token, password_hash, token_hash…).
 _SECRET_WORDS = ("password", "token", "secret", "hash")

@@ -7,21 +7,48 @@ message in the language of ``Accept-Language``.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
 from cases.api_tokens import user_for_token
 from cases.catalogue import catalogue_as_dict, current_plan
-from cases.extensions import csrf, db
+from cases.extensions import csrf, db, limiter
 from cases.models import StaffUser
 from cases.models.types import utcnow
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # No cookie is involved: a token in a header cannot be sent by another site's page.
 csrf.exempt(api_bp)
+# What an integrator reads before having a token: the description of the API, no data.
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+
+
+def _token_key() -> str:
+    """The rate limit's key: the presented token (its hash: the limiter's storage never holds a token),
+    else the client address. Read from the header, before the token is looked up."""
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return "api-token:" + hashlib.sha256(value.strip().encode("utf-8", "replace")).hexdigest()[:32]
+    return "api-address:" + (get_remote_address() or "")
+
+
+def _token_limit() -> str:
+    # Read per request, so operators (and tests) can change it without re-importing the view.
+    return str(current_app.config["API_RATE_LIMIT"])
+
+
+def _address_limit() -> str:
+    return str(current_app.config["API_ADDRESS_RATE_LIMIT"])
+
+
+# Per token; and per address, so that trying made-up tokens (each a key of its own) is bounded too.
+limiter.limit(_token_limit, key_func=_token_key)(api_bp)
+limiter.limit(_address_limit, key_func=lambda: "api-from:" + (get_remote_address() or ""))(api_bp)
 
 
 def api_error(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> Response:
@@ -56,6 +83,11 @@ def error_for_status(status: int) -> Response:
     return api_error(status, _ERROR_CODES.get(status, "error"), _message(status))
 
 
+def not_found() -> Response:
+    """404: no such thing, or one this user may not see (the answer tells the two apart for nobody)."""
+    return error_for_status(404)
+
+
 @api_bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
     return error_for_status(error.code or 500)
@@ -65,6 +97,8 @@ def _http_error(error: HTTPException) -> Response:
 def _require_token() -> Response | None:
     # The token in the header, and only it: a staff session cookie never counts here, so a page
     # on another site cannot make a signed-in browser act through the API (there is no CSRF token).
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
     user = None
     if scheme.lower() == "bearer" and value.strip():
@@ -95,3 +129,11 @@ def catalogue() -> Any:
     if plan is None:
         return api_error(404, "not_found", _message(404))
     return jsonify(catalogue_as_dict(plan))
+
+
+from cases.api import (  # noqa: E402,F401  (registers the routes)
+    action_views,
+    case_views,
+    openapi,
+    report_views,
+)

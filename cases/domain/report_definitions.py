@@ -57,6 +57,9 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("on_time_reply_rate", N_("On-time reply rate"), N_(
         "Replies sent by their due date (working days from the latest acceptance, an approved extension "
         "included) ÷ replied. Counted against the department that sent the reply."), RATE, "working"),
+    Definition("closed", N_("Closed"), N_(
+        "Accepted cases closed by the report's day (the numerator of the closure rate; public rates are "
+        "shown only from a minimum of closed cases)."), COUNT),
     Definition("closure_rate", N_("Closure rate"),
                N_("Accepted cases closed by the report's day ÷ accepted."), RATE),
     Definition("rated", N_("Ratings"), N_(

@@ -305,6 +305,7 @@ class Tally:
             "replied": self.replied,
             "response_rate": rate(self.replied, self.due),
             "on_time_reply_rate": rate(self.replied_on_time, self.replied),
+            "closed": self.closed,
             "closure_rate": rate(self.closed, self.accepted),
             "rated": rated,
             **{f"rated_{level}": self.levels[level] for level in LEVELS},

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from cases.domain import notice_templates as notice
 from cases.domain import states
 from cases.domain.satisfaction import FINAL, RECORD, after_follow_up
 from cases.handling.reviews import open_review
 from cases.models import Case, CaseMessage
 from cases.reasons import INFORMATION_AFTER_CLOSING
 from cases.triage.access import case_is_sealed
-from cases.triage.notify import N_, in_person_language, tell_person
+from cases.triage.notify import tell_by_template
 from cases.triage.workflow import note_event
 
 
@@ -44,14 +45,8 @@ def record_follow_up(case: Case, message: CaseMessage, *, now: datetime, event: 
         return RECORD  # the discipline track answers a report in its own way; nothing reopens
     outcome = after_follow_up(case.status, case.review_round, _within_reopen_window(case, now))
     if outcome == FINAL:
-        told = tell_person(
-            case, in_person_language(case, N_("Your case has been answered finally")),
-            in_person_language(case, N_(
-                "Your case %(reference)s was re-reviewed and its answer is final. What you sent has "
-                "been recorded with the case, but it does not reopen it. For a new matter, please send "
-                "a new opinion."), reference=case.reference),
-            now=now, actor=None)
-        note_event(case, "follow_up_after_final", actor=None, now=now, detail={"told": told})
+        told = tell_by_template(case, notice.FINAL, now=now, actor=None)
+        note_event(case, "follow_up_after_final", actor=None, now=now, detail=told)
     elif outcome == RECORD and case.status == states.CLOSED:
         note_event(case, "follow_up_after_close", actor=None, now=now)
     elif outcome != RECORD:

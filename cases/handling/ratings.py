@@ -12,6 +12,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from cases.domain import notice_templates as notice
 from cases.domain import states
 from cases.domain.satisfaction import CLOSE, LEVELS, after_rating
 from cases.extensions import db
@@ -23,6 +24,7 @@ from cases.models.types import utcnow
 from cases.reasons import NOT_RATED, RATED_NOT_SATISFIED, RATED_SATISFIED, reason_args
 from cases.triage.access import case_is_sealed
 from cases.triage.calendar import configured_clocks, local_date
+from cases.triage.notify import tell_by_template
 from cases.triage.workflow import TriageError, change_status, note_event
 
 CLOSE_UNRATED_JOB = "close_unrated_cases"
@@ -75,10 +77,19 @@ def rate_reply(case: Case, level: int, comment: str = "", *, now: datetime,
     if action == CLOSE:
         change_status(case, "close", actor=actor, actor_label=label, now=now,
                       reason=RATED_SATISFIED, detail=reason_args(level=level))
+        _tell_closed(case, now=now, actor=actor)
     else:
         open_review(case, action, now=now, actor=actor, actor_label=label,
                     reason=RATED_NOT_SATISFIED, reason_detail=reason_args(level=level))
     return action
+
+
+def _tell_closed(case: Case, *, now: datetime, actor: StaffUser | None) -> None:
+    # 办结: the person learns the case is closed (the discipline track reports back its own way).
+    if case_is_sealed(case):
+        return
+    told = tell_by_template(case, notice.CLOSED, now=now, actor=actor)
+    note_event(case, "person_told", actor=actor, now=now, detail={**told, "about": "close"})
 
 
 def unrated_due(today: date, limit: int = 500) -> list[int]:
@@ -100,5 +111,6 @@ def close_unrated_cases() -> str:
             continue  # rated meanwhile
         change_status(case, "close", actor=None, now=now,
                       reason=NOT_RATED, detail=reason_args(days=days))
+        _tell_closed(case, now=now, actor=None)
         closed += 1
     return f"closed {closed} unrated case(s)"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from cases.domain import notice_templates as notice
 from cases.domain.satisfaction import REQUEST_RE_REVIEW
 from cases.models import Case, StaffUser
-from cases.triage.notify import N_, in_person_language, tell_person
+from cases.triage.notify import tell_by_template
 from cases.triage.routing import assign
 from cases.triage.workflow import change_status, note_event
 
@@ -25,17 +26,6 @@ def open_review(case: Case, action: str, *, now: datetime, reason: str, actor: S
     if case.department is not None:
         assign(case, case.department, actor=actor, now=now, reason=reason,
                reason_args=(reason_detail or {}).get("reason_args"))
-    if action == REQUEST_RE_REVIEW:
-        what = N_("Your case is being re-reviewed")
-        body = N_("Your case %(reference)s is being re-reviewed (复核), as you asked. You will receive "
-                  "the answer by %(due)s. The answer of the re-review is final.")
-    else:
-        what = N_("Your case is being reviewed")
-        body = N_("Your case %(reference)s is being reviewed (复查), as you asked. You will receive the "
-                  "answer of the review by %(due)s.")
-    told = tell_person(
-        case, in_person_language(case, what),
-        in_person_language(case, body, reference=case.reference, due=due.isoformat() if due else ""),
-        now=now, actor=actor,
-    )
-    note_event(case, "person_told", actor=actor, now=now, detail={"told": told, "about": action})
+    key = notice.RE_REVIEW if action == REQUEST_RE_REVIEW else notice.REVIEW
+    told = tell_by_template(case, key, now=now, actor=actor, due_date=due.isoformat() if due else "")
+    note_event(case, "person_told", actor=actor, now=now, detail={**told, "about": action})

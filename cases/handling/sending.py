@@ -14,14 +14,15 @@ import nh3
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, select
 
+from cases.domain import notice_templates as notice
 from cases.domain import states
 from cases.extensions import db
 from cases.mailer import NOT_DELIVERED, queue_outbound_message
 from cases.models import Attachment, Case, CaseEvent, CaseMessage, DraftFile, ReplyDraft, StaffUser
+from cases.notice_templates import Composed, compose, compose_html
 from cases.outbox import add_job
 from cases.triage import access
 from cases.triage.calendar import local_date
-from cases.triage.notify import N_, in_person_language
 from cases.triage.workflow import TriageError, change_status, note_event
 
 EMAIL, PORTAL, POST, PHONE, MEETING = "email", "portal", "post", "phone", "meeting"
@@ -99,10 +100,8 @@ def thread_ids(case: Case) -> tuple[str | None, list[str]]:
     return parent, chain
 
 
-def reply_subject(case: Case) -> str:
-    """``[reference] Reply to your opinion: <their subject>``, in the person's language."""
-    words = in_person_language(case, N_("Reply to your opinion"))
-    subject = f"[{case.reference}] {words}"
+def reply_subject(case: Case, subject: str) -> str:
+    """The reply template's subject, then the person's own subject (in their language's punctuation)."""
     if case.subject:
         subject += f"{'：' if (case.language or 'zh_Hans').startswith('zh') else ': '}{case.subject[:120]}"
     return subject
@@ -145,31 +144,36 @@ def send_reply(case: Case, *, actor: StaffUser | None, now: datetime, method: st
                             "in a meeting or on the tracking page only."))
     note = (note or "").strip()
     _check_recorded(case, method, answered_on, note, now)
-    message = _reply_message(case, draft, actor=actor, now=now, method=method)
+    # The reply template's cover text goes around the approved draft ({reply} stands for it).
+    cover = compose(case, notice.REPLY, reply=draft.body_text)
+    message = _reply_message(case, draft, cover, actor=actor, now=now, method=method)
     if method in RECORDED_METHODS:
         message.delivered_on, message.delivery_note = answered_on, note
     _copy_files(draft, message)
     db.session.flush()  # the message's id, for the event
     change_status(case, "send_reply", actor=actor, now=now, detail={
-        "message": message.id, "method": method, "draft_version": draft.version,
+        "message": message.id, "method": method, "draft_version": draft.version, "notice": notice.REPLY,
+        "template_version": cover.version,
         **({"answered_on": answered_on.isoformat()} if answered_on and method in RECORDED_METHODS else {}),
     })
     return message
 
 
-def _reply_message(case: Case, draft: ReplyDraft, *, actor: StaffUser | None, now: datetime,
-                   method: str) -> CaseMessage:
-    subject = reply_subject(case)
+def _reply_message(case: Case, draft: ReplyDraft, cover: Composed, *, actor: StaffUser | None,
+                   now: datetime, method: str) -> CaseMessage:
+    subject = reply_subject(case, cover.subject)
     if method == EMAIL:
         parent, chain = thread_ids(case)
-        message = queue_outbound_message(case, subject, draft.body_text, now=now, author=actor,
+        message = queue_outbound_message(case, subject, cover.body, now=now, author=actor,
                                          in_reply_to=parent, references=" ".join(chain) or None,
-                                         purpose="reply")
+                                         purpose="reply", notice=(cover.key, cover.version))
     else:
-        message = CaseMessage(case=case, direction="outbound", subject=subject, body_text=draft.body_text,
-                              author=actor, created_at=now, purpose="reply")
+        message = CaseMessage(case=case, direction="outbound", subject=subject, body_text=cover.body,
+                              author=actor, created_at=now, purpose="reply", notice_key=cover.key,
+                              notice_version=cover.version)
         db.session.add(message)
-    message.body_html = clean_html(draft.body_html)
+    cleaned = clean_html(draft.body_html)
+    message.body_html = cleaned and compose_html(cover, reply=cleaned)
     message.draft_id, message.delivery_method = draft.id, method
     return message
 

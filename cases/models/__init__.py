@@ -7,6 +7,7 @@ from cases.models.catalogue import Area, Measure, Problem, RectificationPlan, Ta
 from cases.models.handling import DisciplineMeasure, DraftFile, ReplyDraft
 from cases.models.learning import ClassifierModel, ConfirmedLink
 from cases.models.mail import MailboxFolderState, MailboxLedger, QuarantinedEmail, RawEmail
+from cases.models.notice import NoticeTemplate
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
 from cases.models.reminder import Reminder
@@ -35,6 +36,7 @@ __all__ = [
     "DisciplineMeasure",
     "DraftFile",
     "Measure",
+    "NoticeTemplate",
     "OutboxItem",
     "PasswordLink",
     "Problem",

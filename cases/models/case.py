@@ -154,6 +154,9 @@ class CaseMessage(db.Model):
     # How a reply reached the person: email, portal (the tracking page), post, phone or meeting.
     delivery_method: Mapped[str | None] = mapped_column(String(20))
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("reply_draft.id"))
+    # A message written from a notice template (cases.notice_templates): which one, and its version.
+    notice_key: Mapped[str | None] = mapped_column(String(40))
+    notice_version: Mapped[int | None] = mapped_column(Integer)
     # Why the last try to send it failed (a code named in plain words by cases.staff.labels), and
     # how many tries so far; for a reply answered by post, phone or meeting (or an e-mail that did
     # not arrive and was answered that way after all): the day it reached the person and a short

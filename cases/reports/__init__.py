@@ -15,7 +15,15 @@ from __future__ import annotations
 from cases.domain.report_definitions import BY_NAME, DEFINITIONS, NAMES, Definition
 from cases.domain.report_figures import GROUPINGS
 from cases.reports import facts as _facts  # noqa: F401  # registers the refresh after commit
-from cases.reports.service import FigureSet, ReportFilters, compute_figures, figures_by, load_histories, today
+from cases.reports.service import (
+    FigureSet,
+    ReportFilters,
+    compute_figures,
+    figures_by,
+    linked_per_task,
+    load_histories,
+    today,
+)
 
 __all__ = ["BY_NAME", "DEFINITIONS", "GROUPINGS", "NAMES", "Definition", "FigureSet", "ReportFilters",
-           "compute_figures", "figures_by", "load_histories", "today"]
+           "compute_figures", "figures_by", "linked_per_task", "load_histories", "today"]

@@ -221,4 +221,18 @@ def figures_by(by: str, filters: ReportFilters, viewer_may_see_sealed: bool) -> 
     return [FigureSet(key, groups[key].figures(size)) for key in sorted(groups)]
 
 
-__all__ = ["FigureSet", "ReportFilters", "compute_figures", "figures_by", "load_histories", "today"]
+def linked_per_task(filters: ReportFilters, viewer_may_see_sealed: bool) -> dict[int, int]:
+    """How many cases the filters select are linked to each task (task id → cases; duplicates included).
+
+    The count of opinions on a task, as ``received`` counts them on a problem; ``department`` is not
+    applied (it attributes outcomes, not cases).
+    """
+    rows = db.session.execute(
+        select(case_task.c.task_id, func.count(case_task.c.case_id))
+        .join(Case, Case.id == case_task.c.case_id)
+        .where(*_case_filter(filters, viewer_may_see_sealed)).group_by(case_task.c.task_id))
+    return {task_id: count for task_id, count in rows}
+
+
+__all__ = ["FigureSet", "ReportFilters", "compute_figures", "figures_by", "linked_per_task", "load_histories",
+           "today"]

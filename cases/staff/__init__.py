@@ -14,6 +14,11 @@ from cases.staff import (  # noqa: E402,F401  (registers the routes and panels)
     export_views,
     handling_views,
     reply_views,
+    report_exports,  # the report pages' downloads
+    report_monthly,  # the monthly report for the party group
+    report_monthly_xlsx,
+    report_problem_views,
+    report_views,
     staged_views,
     token_views,
     views,

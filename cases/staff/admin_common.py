@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from cases.admin import AdminError
-from cases.domain.roles import ADMIN
+from cases.domain.roles import ADMIN, can_edit_notices
 from cases.extensions import db
 from cases.models import StaffUser
 from cases.users import MIN_PASSWORD_LENGTH, UserError
@@ -28,17 +28,26 @@ def me() -> StaffUser:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
-def admin_required(view: F) -> F:
-    """Only administrators: a visitor goes to the login page, any other staff member gets a 403."""
+def roles_gate(allowed: Callable[[frozenset[str]], bool]) -> Callable[[F], F]:
+    """A view decorator: a visitor goes to the login page, staff whose roles ``allowed`` refuses get a 403."""
 
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if ADMIN not in me().roles:
-            abort(403)
-        return view(*args, **kwargs)
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not allowed(me().roles):
+                abort(403)
+            return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+# Only administrators.
+admin_required = roles_gate(lambda roles: ADMIN in roles)
+# Only those who may edit the notice templates (supervisors, admins).
+notice_editor_required = roles_gate(can_edit_notices)
 
 
 def get_or_404(model: type[T], key: object) -> T:

@@ -13,6 +13,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
@@ -184,3 +185,12 @@ class MeasureForm(CleanForm):
         NumberRange(min=0, max=999, message=_("The order is a number from 0 to 999."))])
     concludes = BooleanField(_("Recording it concludes the handling (the case may then be closed)"))
     active = BooleanField(_("Offered to inspectors"))
+
+
+class NoticeForm(CleanForm):
+    """The subject and text of one notice to the person, in both languages."""
+
+    subject_zh_Hans = StringField(_("Subject in Chinese"))
+    body_zh_Hans = TextAreaField(_("Text in Chinese"), render_kw={"rows": 8})
+    subject_en = StringField(_("Subject in English"))
+    body_en = TextAreaField(_("Text in English"), render_kw={"rows": 8})

@@ -1,3 +1,10 @@
-"""Registers the administration pages and the password pages on the staff blueprint."""
+"""Registers the administration pages, the password pages and the notice templates page on the staff
+blueprint."""
 
-from cases.staff import account_views, admin_list_views, admin_org_views, admin_views  # noqa: F401
+from cases.staff import (  # noqa: F401
+    account_views,
+    admin_list_views,
+    admin_org_views,
+    admin_views,
+    notice_views,
+)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from cases.admin import audit
 from cases.extensions import db
 from cases.models import AuditEvent, Department, StaffUser, Task
+from cases.notice_templates import LANGUAGE_NAMES, TITLES
 from cases.staff.labels import (
     AUDIT_ACTION_LABELS,
     AUDIT_ENTITY_LABELS,
@@ -62,6 +63,10 @@ def _value(field: str, value: Any) -> str:
     if field == "task":
         task = db.session.get(Task, value) if isinstance(value, int) else None
         return task.headline if task else str(value)
+    if field == "key" and value in TITLES:
+        return _(TITLES[value])
+    if field == "language" and value in LANGUAGE_NAMES:
+        return _(LANGUAGE_NAMES[value])
     if field == "expires_at":
         return local_time(datetime.fromisoformat(value))
     return str(value)
@@ -70,6 +75,8 @@ def _value(field: str, value: Any) -> str:
 def _subject(event: AuditEvent) -> str:
     """What the event was about, in a few words (the account, the department, the date…)."""
     values = event.after or event.before or {}
+    if event.entity == "notice_template" and values.get("key") in TITLES:
+        return f"{_value('key', values['key'])} · {_value('language', values.get('language'))}"
     if event.entity == "routing_rule":
         if values.get("task") is not None:
             return _value("task", values["task"])

@@ -14,6 +14,7 @@ from cases.extensions import db
 from cases.handling.actions import available_actions
 from cases.models import Attachment, Case, CaseMessage, Department, StaffUser
 from cases.models.types import utcnow
+from cases.notice_templates import notice_title
 from cases.outbox import commit_and_dispatch
 from cases.secret_box import unseal
 from cases.staff import staff_bp
@@ -68,10 +69,11 @@ def visible_case_or_404(reference: str) -> Case:
     return case
 
 
-def log_sealed_view(case: Case, what: str) -> None:
-    """Every look at a sealed case (or one still held for screening) is written to its trail."""
+def log_sealed_view(case: Case, what: str, user: StaffUser | None = None) -> None:
+    """Every look at a sealed case (or one still held for screening) is written to its trail, by
+    ``user`` (default: the signed-in one; the API passes its token's user)."""
     if access.case_is_sealed(case) or access.case_is_held(case):
-        note_event(case, "viewed", actor=me(), now=utcnow(), detail={"what": what})
+        note_event(case, "viewed", actor=user or me(), now=utcnow(), detail={"what": what})
 
 
 def _template_helpers() -> dict[str, object]:
@@ -86,6 +88,7 @@ def _template_helpers() -> dict[str, object]:
         "event_reason": event_reason,
         "rating_label": rating_label,
         "clock_label": clock_label,
+        "notice_title": notice_title,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -32,8 +32,22 @@ ANY_HANDLER = "any"
 HANDLING = "handling"  # the handling services judge who may (cases.triage.access through them)
 
 
-def _field(name: str) -> str:
-    return clean_text(request.form.get(name)).strip()
+# How a decision reads a field of its form: the staff page's POST form, or the API's JSON body.
+Field = Callable[[str], str]
+
+
+def form_field(values: Mapping[str, object]) -> Field:
+    """A reader of ``values`` (a POST form or a JSON object): every value cleaned like a form's text."""
+
+    def read(name: str) -> str:
+        raw = values.get(name)
+        if raw is None or isinstance(raw, bool):
+            return ""
+        if isinstance(raw, int | float):
+            raw = str(raw)
+        return clean_text(raw if isinstance(raw, str) else "").strip()
+
+    return read
 
 
 def _department(code: str) -> Department:
@@ -60,68 +74,68 @@ def _task(problem: Problem, raw: str) -> Task | None:
     return task
 
 
-def _accept(case: Case, user: StaffUser) -> None:
-    code = _field("department")
+def _accept(case: Case, user: StaffUser, field: Field) -> None:
+    code = field("department")
     decisions.accept(
         case,
         actor=user,
         now=utcnow(),
-        kind=_field("kind") or None,
+        kind=field("kind") or None,
         department=_department(code) if code else None,
-        reason=_field("reason"),
+        reason=field("reason"),
     )
 
 
-def _merge(case: Case, user: StaffUser) -> None:
-    target = db.session.scalar(select(Case).where(Case.reference == _field("target").upper()))
+def _merge(case: Case, user: StaffUser, field: Field) -> None:
+    target = db.session.scalar(select(Case).where(Case.reference == field("target").upper()))
     if target is None or not access.can_view(user, target):
         raise TriageError(_("No case with that reference."))
-    decisions.merge(case, target, actor=user, now=utcnow(), reason=_field("reason"))
+    decisions.merge(case, target, actor=user, now=utcnow(), reason=field("reason"))
 
 
-def _link(case: Case, user: StaffUser) -> None:
+def _link(case: Case, user: StaffUser, field: Field) -> None:
     # "1.1" links the problem, "1.1:42" the problem and its task 42 (task rules route first).
-    code, _sep, task_id = (_field("item") or _field("problem")).partition(":")
+    code, _sep, task_id = (field("item") or field("problem")).partition(":")
     problem = _problem(code)
     links.link_problem(case, problem, actor=user, now=utcnow(), task=_task(problem, task_id))
 
 
-def _named_party(case: Case, user: StaffUser) -> None:
+def _named_party(case: Case, user: StaffUser, field: Field) -> None:
     staff = None
-    if _field("staff_email"):
-        staff = db.session.scalar(select(StaffUser).where(StaffUser.email == _field("staff_email").lower()))
+    if field("staff_email"):
+        staff = db.session.scalar(select(StaffUser).where(StaffUser.email == field("staff_email").lower()))
         if staff is None:
             raise TriageError(_("No staff account with that e-mail address."))
-    code = _field("department")
+    code = field("department")
     decisions.add_named_party(
         case,
         actor=user,
         now=utcnow(),
-        name=_field("name"),
+        name=field("name"),
         staff_user=staff,
         department=_department(code) if code else None,
     )
 
 
-def _extension_days() -> int:
-    raw = _field("days")
+def _extension_days(field: Field) -> int:
+    raw = field("days")
     if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
         raise TriageError(_("Give the number of working days."))
     return int(raw)
 
 
 # action name → (who may take it, what it does, the confirmation shown)
-ACTIONS: dict[str, tuple[str, Callable[[Case, StaffUser], object], str]] = {
+ACTIONS: dict[str, tuple[str, Callable[[Case, StaffUser, Field], object], str]] = {
     "accept": (TRIAGE, _accept, N_("The case was accepted and routed.")),
     "not_accept": (
         TRIAGE,
-        lambda c, u: decisions.not_accept(c, actor=u, now=utcnow(), reason=_field("reason")),
+        lambda c, u, f: decisions.not_accept(c, actor=u, now=utcnow(), reason=f("reason")),
         N_("The case was not accepted."),
     ),
     "refer_out": (
         TRIAGE,
-        lambda c, u: decisions.refer_out(
-            c, actor=u, now=utcnow(), referred_to=_field("referred_to"), reason=_field("reason")
+        lambda c, u, f: decisions.refer_out(
+            c, actor=u, now=utcnow(), referred_to=f("referred_to"), reason=f("reason")
         ),
         N_("The case was referred elsewhere."),
     ),
@@ -129,82 +143,83 @@ ACTIONS: dict[str, tuple[str, Callable[[Case, StaffUser], object], str]] = {
     "link": (TRIAGE, _link, N_("The rectification item was linked.")),
     "unlink": (
         TRIAGE,
-        lambda c, u: links.unlink_problem(c, _problem(_field("problem")), actor=u, now=utcnow()),
+        lambda c, u, f: links.unlink_problem(c, _problem(f("problem")), actor=u, now=utcnow()),
         N_("The rectification item was unlinked."),
     ),
     "set_kind": (
         TRIAGE,
-        lambda c, u: decisions.set_kind(c, _field("kind"), actor=u, now=utcnow(), reason=_field("reason")),
+        lambda c, u, f: decisions.set_kind(c, f("kind"), actor=u, now=utcnow(), reason=f("reason")),
         N_("The kind was saved."),
     ),
     "mark_accusation": (
         TRIAGE,
-        lambda c, u: decisions.mark_accusation(c, actor=u, now=utcnow(), reason=_field("reason")),
+        lambda c, u, f: decisions.mark_accusation(c, actor=u, now=utcnow(), reason=f("reason")),
         N_("The case is now a sealed accusation."),
     ),
     "unmark_accusation": (
         TRIAGE,
-        lambda c, u: decisions.unmark_accusation(
-            c, _field("kind"), actor=u, now=utcnow(), reason=_field("reason")
+        lambda c, u, f: decisions.unmark_accusation(
+            c, f("kind"), actor=u, now=utcnow(), reason=f("reason")
         ),
         N_("The case is no longer sealed."),
     ),
     "reroute": (
         TRIAGE,
-        lambda c, u: routing.override_route(
-            c, _department(_field("department")), actor=u, now=utcnow(), reason=_field("reason")
+        lambda c, u, f: routing.override_route(
+            c, _department(f("department")), actor=u, now=utcnow(), reason=f("reason")
         ),
         N_("The case was sent to another department."),
     ),
     "decide_extension": (
         TRIAGE,
-        lambda c, u: routing.decide_extension(
-            c, _field("decision") == "approve", actor=u, now=utcnow(), reason=_field("reason")
+        lambda c, u, f: routing.decide_extension(
+            c, f("decision") == "approve", actor=u, now=utcnow(), reason=f("reason")
         ),
         N_("The extension request was decided."),
     ),
     "named_party": (TRIAGE, _named_party, N_("The named party was recorded.")),
     "return": (
         DEPARTMENT,
-        lambda c, u: routing.return_case(c, actor=u, now=utcnow(), reason=_field("reason")),
+        lambda c, u, f: routing.return_case(c, actor=u, now=utcnow(), reason=f("reason")),
         N_("The case was returned to the party office."),
     ),
     "request_extension": (
         DEPARTMENT,
-        lambda c, u: routing.request_extension(
-            c, _extension_days(), actor=u, now=utcnow(), reason=_field("reason")
+        lambda c, u, f: routing.request_extension(
+            c, _extension_days(f), actor=u, now=utcnow(), reason=f("reason")
         ),
         N_("The extension was requested."),
     ),
     "take": (
         HANDLING,
-        lambda c, u: workspace.take_case(c, actor=u, now=utcnow()),
+        lambda c, u, f: workspace.take_case(c, actor=u, now=utcnow()),
         N_("You now handle this case."),
     ),
     "submit": (
         HANDLING,
-        lambda c, u: approval.submit_for_approval(c, actor=u, now=utcnow()),
+        lambda c, u, f: approval.submit_for_approval(c, actor=u, now=utcnow()),
         N_("The reply was submitted for approval."),
     ),
     "approve": (
         HANDLING,
-        lambda c, u: approval.approve(c, actor=u, now=utcnow(), comment=_field("reason")),
+        lambda c, u, f: approval.approve(c, actor=u, now=utcnow(), comment=f("reason")),
         N_("The reply was approved."),
     ),
     "send_back": (
         HANDLING,
-        lambda c, u: approval.send_back(c, actor=u, now=utcnow(), comment=_field("reason")),
+        lambda c, u, f: approval.send_back(c, actor=u, now=utcnow(), comment=f("reason")),
         N_("The reply was sent back to the department with your comment."),
     ),
     "note": (
         ANY_HANDLER,
-        lambda c, u: decisions.add_note(c, _field("text"), actor=u, now=utcnow()),
+        lambda c, u, f: decisions.add_note(c, f("text"), actor=u, now=utcnow()),
         N_("The note was added."),
     ),
 }
 
 
-def _allowed(who: str, user: StaffUser, case: Case) -> bool:
+def may_decide(who: str, user: StaffUser, case: Case) -> bool:
+    """Whether ``user`` may take a decision of kind ``who`` (an ACTIONS entry's first item) on ``case``."""
     if who == HANDLING:
         return access.can_view(user, case)
     if who == TRIAGE:
@@ -227,14 +242,14 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
         return redirect(url_for("staff.inbox"))
     kept = {action: {key: value for key, value in request.form.items() if key != "csrf_token"}}
     entry = ACTIONS.get(action)
-    if entry is None or not _allowed(entry[0], user, case):
+    if entry is None or not may_decide(entry[0], user, case):
         return render_case(case, refusal=_("You may not take that decision on this case."), kept=kept,
                            status=403)
     colleague = holder(case, utcnow())
     if colleague is not None and colleague.id != user.id:
         return render_case(case, refusal=locked_message(colleague), kept=kept, status=409)
     try:
-        entry[1](case, user)
+        entry[1](case, user, form_field(request.form))
     except IllegalTransition as error:
         db.session.rollback()
         refusal = _("That decision is not possible while the case is “%(status)s”.",
@@ -253,7 +268,7 @@ def case_action(reference: str, action: str) -> Response | tuple[str, int]:
 def _back_to(case: Case, user: StaffUser) -> str:
     """The case page to go back to: the one the form was on (a likely duplicate merged from the
     other case's page), when it is a case this user may see; else the case decided on."""
-    back = _field("back").upper()
+    back = form_field(request.form)("back").upper()
     if back and back != case.reference and REFERENCE_RE.match(back):
         found = db.session.scalar(select(Case).where(Case.reference == back))
         if found is not None and access.can_view(user, found):

@@ -283,6 +283,7 @@ AUDIT_ENTITY_LABELS = {
     "holiday_override": _("Holiday or working day"),
     "discipline_measure": _("Discipline handling measure"),
     "api_token": _("API token"),
+    "notice_template": _("Notice to the person"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -323,6 +324,11 @@ AUDIT_FIELD_LABELS = {
     "concludes": _("Concludes the handling"),
     "prefix": _("Token begins with"),
     "user_id": _("Staff account number"),
+    "key": _("Notice"),
+    "language": _("Language"),
+    "subject": _("Subject"),
+    "body": _("Text"),
+    "version": _("Version"),
 }
 
 

@@ -49,7 +49,7 @@ def _posted(key: str, make: Callable[[], Any]) -> Any:
     return getattr(g, _FORMS, {}).get(key) or make()
 
 
-def _methods(case: Case) -> list[str]:
+def reply_methods(case: Case) -> list[str]:
     """The ways the reply may go, the person's own first."""
     offered = [m for m in sending.METHODS if m != sending.EMAIL or sending.can_email(case)]
     first = sending.default_method(case)
@@ -59,7 +59,7 @@ def _methods(case: Case) -> list[str]:
 def _send_form(case: Case, today: date) -> SendReplyForm:
     form = _posted("send", lambda: SendReplyForm(formdata=None, prefix="send", data={
         "method": sending.default_method(case), "answered_on": today}))
-    form.set_methods(_methods(case))
+    form.set_methods(reply_methods(case))
     return form
 
 
@@ -140,7 +140,7 @@ def send_reply(reference: str) -> Response | str:
     """Send the approved reply the way chosen (e-mail, tracking page only, or record post/phone/meeting)."""
     case = visible_case_or_404(reference)
     form = SendReplyForm(prefix="send")
-    form.set_methods(_methods(case))
+    form.set_methods(reply_methods(case))
 
     def act(case: Case, user: StaffUser) -> str:
         message = sending.send_reply(case, actor=user, now=utcnow(), method=form.method.data,

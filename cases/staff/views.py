@@ -145,6 +145,7 @@ def home() -> str:
         total=sum(count for _label, count in counts),
         logout_form=LogoutForm(),
         may_enter=bool(user.roles & TRIAGE_ROLES),
+        may_read_reports=role_names.can_see_reports(user.roles),
         notices=notices_for(user),
     )
 

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from cases.domain import notice_templates as notice
 from cases.domain.states import ACCUSATION, FINAL_STATUSES, KINDS, OUT_OF_SCOPE
 from cases.extensions import db
 from cases.models import Case, CaseMessage, CaseNamedParty, Department, StaffUser
 from cases.reasons import OVERRIDE, SET_ON_ACCEPTANCE
 from cases.triage.access import case_is_sealed
-from cases.triage.notify import N_, in_person_language, tell_person
+from cases.triage.notify import tell_by_template
 from cases.triage.routing import assign, discipline_department, routed_department
 from cases.triage.screening import set_acceptance_due
 from cases.triage.workflow import TriageError, change_status, note_event
@@ -43,40 +44,26 @@ def accept(
         _require(reason, _("Give the reason for choosing another department than the rule."))
         chosen, because, args = department, OVERRIDE, {"reason": reason.strip()}
     assign(case, chosen, actor=actor, now=now, reason=because, reason_args=args)
-    if case_is_sealed(case) and not case.anonymous and case.submitter_email:
-        # Discipline track: a named reporter is told whether the accusation was accepted.
-        told = tell_person(
-            case,
-            in_person_language(case, N_("Your report has been accepted")),
-            in_person_language(
-                case,
-                N_("Your report %(reference)s has been accepted and will be handled according to the rules."),
-                reference=case.reference,
-            ),
-            now=now,
-            actor=actor,
-        )
-        note_event(case, "reporter_told", actor=actor, now=now, detail={"told": told})
+    if case_is_sealed(case):
+        if not case.anonymous and case.submitter_email:
+            # Discipline track: a named reporter is told whether the accusation was accepted.
+            told = tell_by_template(case, notice.ACCEPTED, now=now, actor=actor)
+            note_event(case, "reporter_told", actor=actor, now=now, detail=told)
+        return
+    # 受理告知: the person learns that it was accepted, who answers it and by when (by e-mail when
+    # they gave an address; the tracking page shows the same step either way).
+    due = case.reply_due.isoformat() if case.reply_due else ""
+    told = tell_by_template(case, notice.ACCEPTED_CASE, now=now, actor=actor, due_date=due)
+    note_event(case, "person_told", actor=actor, now=now, detail={**told, "about": "accept"})
 
 
 def not_accept(case: Case, *, actor: StaffUser, now: datetime, reason: str) -> str:
     """Refuse a case with the reason, told to the person; return how they were told."""
     reason = _require(reason, _("Give the reason the case is not accepted: the person is told."))
     change_status(case, "not_accept", actor=actor, now=now, reason=reason)
-    told = tell_person(
-        case,
-        in_person_language(case, N_("Your opinion was not accepted")),
-        in_person_language(
-            case,
-            N_("Your opinion %(reference)s was not accepted. The reason: %(reason)s"),
-            reference=case.reference,
-            reason=reason,
-        ),
-        now=now,
-        actor=actor,
-    )
-    note_event(case, "person_told", actor=actor, now=now, detail={"told": told})
-    return told
+    told = tell_by_template(case, notice.NOT_ACCEPTED, now=now, actor=actor, reason=reason)
+    note_event(case, "person_told", actor=actor, now=now, detail=told)
+    return str(told["told"])
 
 
 def refer_out(case: Case, *, actor: StaffUser, now: datetime, referred_to: str, reason: str = "") -> str:
@@ -91,21 +78,10 @@ def refer_out(case: Case, *, actor: StaffUser, now: datetime, referred_to: str, 
         detail={"referred_to": referred_to},
     )
     case.kind, case.referred_to = OUT_OF_SCOPE, referred_to
-    told = tell_person(
-        case,
-        in_person_language(case, N_("Your opinion has been referred")),
-        in_person_language(
-            case,
-            N_("Your opinion %(reference)s is not about the rectification of the "
-               "committee. It has been referred to: %(where)s"),
-            reference=case.reference,
-            where=referred_to,
-        ),
-        now=now,
-        actor=actor,
-    )
-    note_event(case, "person_told", actor=actor, now=now, detail={"told": told})
-    return told
+    told = tell_by_template(case, notice.REFERRED, now=now, actor=actor, referred_to=referred_to,
+                            reason=reason.strip())
+    note_event(case, "person_told", actor=actor, now=now, detail=told)
+    return str(told["told"])
 
 
 def _root(case: Case) -> Case:
@@ -141,13 +117,7 @@ def merge(case: Case, target: Case, *, actor: StaffUser, now: datetime, reason: 
         note_event(
             target, "repeat_linked", actor=actor, now=now, reason=reason, detail={"repeat": case.reference}
         )
-        body = in_person_language(
-            case,
-            N_("Your opinion %(reference)s concerns the same matter as case %(target)s, which has "
-               "already been answered. It has been linked to that case."),
-            reference=case.reference,
-            target=target.reference,
-        )
+        key = notice.REPEAT_LINKED
     else:
         moved = list(case.messages)
         for message in moved:
@@ -162,17 +132,9 @@ def merge(case: Case, target: Case, *, actor: StaffUser, now: datetime, reason: 
             reason=reason,
             detail={"from": case.reference, "messages": len(moved)},
         )
-        body = in_person_language(
-            case,
-            N_("Your opinion %(reference)s concerns the same matter as case %(target)s. It has been "
-               "merged into that case and is handled with it."),
-            reference=case.reference,
-            target=target.reference,
-        )
-    told = tell_person(
-        case, in_person_language(case, N_("Your opinion has been merged")), body, now=now, actor=actor
-    )
-    note_event(case, "person_told", actor=actor, now=now, detail={"told": told})
+        key = notice.MERGED
+    told = tell_by_template(case, key, now=now, actor=actor, target=target.reference)
+    note_event(case, "person_told", actor=actor, now=now, detail=told)
     return target
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from cases.domain import clocks as clock_rules
+from cases.domain import notice_templates as notice
 from cases.domain.routing import RoutingChoice, Rule, choose_department
 from cases.domain.states import WITH_DEPARTMENT
 from cases.extensions import db
@@ -15,7 +16,7 @@ from cases.models import Case, CaseEvent, CaseNamedParty, Department, RoutingRul
 from cases.reasons import RULE_DEFAULT, RULE_PROBLEM, RULE_TASK, SEALED_ROUTE
 from cases.triage.access import case_is_sealed
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
-from cases.triage.notify import N_, in_person_language, tell_person
+from cases.triage.notify import tell_by_template
 from cases.triage.workflow import TriageError, change_status, note_event
 
 DISCIPLINE_KIND = "discipline"
@@ -195,25 +196,13 @@ def decide_extension(case: Case, approve: bool, *, actor: StaffUser, now: dateti
     previous = case.reply_due
     case.reply_due, case.extension_days = due.due, days
     case.due_estimated = case.due_estimated or due.estimated
-    told = tell_person(
-        case,
-        in_person_language(case, N_("Your case needs more time")),
-        in_person_language(
-            case,
-            N_("We need more time to answer your opinion %(reference)s. The reply is now due by "
-               "%(due)s. The reason: %(reason)s"),
-            reference=case.reference,
-            due=due.due.isoformat(),
-            reason=reason.strip(),
-        ),
-        now=now,
-        actor=actor,
-    )
+    told = tell_by_template(case, notice.EXTENSION, now=now, actor=actor, due_date=due.due.isoformat(),
+                            reason=reason.strip())
     note_event(
         case,
         "extension_approved",
         actor=actor,
         now=now,
         reason=reason,
-        detail={"days": days, "from": previous.isoformat(), "to": due.due.isoformat(), "told": told},
+        detail={"days": days, "from": previous.isoformat(), "to": due.due.isoformat(), **told},
     )

@@ -1,7 +1,7 @@
 """report facts: per-case report facts by department, and the cases whose facts must be refreshed
 
 Revision ID: 0012_facts
-Revises: 0014_reminders
+Revises: 0015_templates
 Create Date: 2026-12-08 00:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_facts'
-down_revision = '0014_reminders'
+down_revision = '0015_templates'
 branch_labels = None
 depends_on = None
 

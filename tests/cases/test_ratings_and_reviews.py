@@ -60,6 +60,8 @@ def test_satisfied_closes_and_the_rating_is_kept_raw(replied) -> None:  # noqa: 
     db.session.commit()
     assert replied.status == CLOSED and replied.closed_at == NOW and replied.rating_due is None
     assert db.session.scalar(select(CaseRating.level)) == 3
+    assert [s for s in _notices(replied) if "办结" in s] == [f"[{replied.reference}] 您的意见建议已办结"]
+    assert replied.events[-1].detail["about"] == "close"
     with pytest.raises(TriageError):
         rate_reply(replied, 5, now=NOW)  # one rating per reply
 
@@ -103,8 +105,11 @@ def test_an_unrated_reply_closes_by_itself_after_the_wait(app: Flask, replied) -
     assert close_unrated_cases() == "closed 1 unrated case(s)"
     db.session.commit()
     assert replied.status == CLOSED
-    assert replied.events[-1].reason == NOT_RATED and replied.events[-1].detail["reason_args"] == {"days": 15}
+    closing = [e for e in replied.events if e.action == "close"][-1]
+    assert closing.reason == NOT_RATED and closing.detail["reason_args"] == {"days": 15}
     assert close_unrated_cases() == "closed 0 unrated case(s)"  # idempotent
+    db.session.commit()
+    assert [s for s in _notices(replied) if "办结" in s] == [f"[{replied.reference}] 您的意见建议已办结"]
 
 
 def test_a_status_change_releases_the_edit_lock(replied) -> None:  # noqa: ANN001

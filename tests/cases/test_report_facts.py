@@ -28,8 +28,8 @@ from cases.reports.facts import rebuild, sweep_dirty
 from cases.reports.service import catalogue_size
 from cases.triage import decisions
 from cases.triage.calendar import configured_clocks, current_calendar
+from tests.cases.report_support import AS_OF, PERIOD, at
 from tests.cases.test_report_properties import CATALOGUE, CLOCKS, START, histories
-from tests.cases.test_reports_service import AS_OF, PERIOD, at
 from tests.cases.test_reports_service import history as history  # the fixture
 from tests.cases.triage_support import new_case
 from tests.feedback.workflow import reply

@@ -101,7 +101,8 @@ def test_every_figure_of_the_total() -> None:
     total = figures(ALL)[""]
     assert total == {
         "received": 8, "duplicates": 1, "accepted": 5, "acknowledged": 6, "acknowledged_on_time": 5,
-        "replied": 3, "response_rate": 3 / 4, "on_time_reply_rate": 2 / 3, "closure_rate": 3 / 5,
+        "replied": 3, "response_rate": 3 / 4, "on_time_reply_rate": 2 / 3, "closed": 3,
+        "closure_rate": 3 / 5,
         "rated": 3, "rated_5": 1, "rated_4": 0, "rated_3": 0, "rated_2": 1, "rated_1": 1,
         "satisfaction_rate": 1 / 3, "review_rate": 1 / 3, "re_review_rate": 1.0, "return_rate": 1 / 6,
         "overdue_now": 3, "median_days_to_acknowledge": 0.5, "p90_days_to_acknowledge": 4,

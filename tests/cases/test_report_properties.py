@@ -146,7 +146,7 @@ def simple_figures(cases: list[CaseHistory], calendar: WorkingCalendar, as_of: d
         "acknowledged": c["acknowledged"], "acknowledged_on_time": c["ack_on_time"], "replied": c["replied"],
         "response_rate": ratio(c["replied"], c["due"]),
         "on_time_reply_rate": ratio(c["on_time"], c["replied"]),
-        "closure_rate": ratio(c["closed"], c["accepted"]), "rated": len(levels),
+        "closed": c["closed"], "closure_rate": ratio(c["closed"], c["accepted"]), "rated": len(levels),
         **{f"rated_{n}": levels.count(n) for n in (5, 4, 3, 2, 1)},
         "satisfaction_rate": ratio(sum(level >= 3 for level in levels), len(levels)),
         "review_rate": ratio(c["reviewed"], c["replied"]),

@@ -86,8 +86,13 @@ def test_accept_routes_by_the_linked_problem_with_the_calendar_and_overrides(app
     assert case.reply_due == date(2024, 3, 7)  # 4 March + 2 working days, skipping the 5th
     actions = [(e.action, e.from_status, e.to_status) for e in case.events]
     assert ("accept", "received", "accepted") in actions and ("assign", "accepted", "assigned") in actions
-    assert case.events[-1].detail["department"] == "economy" and case.events[-1].reason == RULE_PROBLEM
-    assert case.events[-1].detail["reason_args"] == {"problem": "1.1"}
+    assigned = [e for e in case.events if e.action == "assign"][-1]
+    assert assigned.detail["department"] == "economy" and assigned.reason == RULE_PROBLEM
+    assert assigned.detail["reason_args"] == {"problem": "1.1"}
+    # 受理告知: the person is told it was accepted, by whom it is answered and by when.
+    told = case.events[-1]
+    assert (told.action, told.detail["notice"], told.detail["about"]) == (
+        "person_told", "accepted_case", "accept")
 
 
 def test_override_needs_a_reason_and_a_department_can_return_within_five_days(world: None) -> None:
@@ -120,12 +125,9 @@ def test_one_extension_approved_and_the_person_told_why(world: None) -> None:
     routing.decide_extension(case, True, actor=user, now=NOW, reason="涉及多个部门，需要现场核查")
     db.session.commit()
     assert case.extension_days == 10 and case.reply_due > due
-    sent = outbound(case.id)
-    assert (
-        len(sent) == 1
-        and "涉及多个部门" in sent[0].body_text
-        and case.reply_due.isoformat() in sent[0].body_text
-    )
+    accepted, extended = outbound(case.id)  # 受理告知, then 延期告知
+    assert "已受理" in accepted.subject and due.isoformat() in accepted.body_text
+    assert "涉及多个部门" in extended.body_text and case.reply_due.isoformat() in extended.body_text
     with pytest.raises(TriageError, match="已延期过一次"):
         routing.request_extension(case, 5, actor=handler, now=NOW, reason="more")
 
@@ -250,5 +252,6 @@ def test_a_task_rule_routes_before_the_problem_rule(world: None) -> None:
     case = new_case()
     links.link_problem(case, problem("1.1"), actor=user, now=NOW, task=task)
     decisions.accept(case, actor=user, now=NOW, kind="suggestion")
-    assert case.department.code == "finance" and case.events[-1].reason == RULE_TASK
-    assert case.events[-1].detail["reason_args"] == {"task": task.id}
+    assigned = [e for e in case.events if e.action == "assign"][-1]
+    assert case.department.code == "finance" and assigned.reason == RULE_TASK
+    assert assigned.detail["reason_args"] == {"task": task.id}
