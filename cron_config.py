@@ -28,3 +28,6 @@ cron.register(wsgi.close_unrated_cases, QUEUE, interval=3600)
 # Reminders and escalation of the case clocks, and the daily digests (from REMINDER_DIGEST_HOUR):
 # each is recorded under a unique key, so an hourly run (or two at once) sends it once.
 cron.register(wsgi.send_reminders, QUEUE, interval=3600)
+# Report facts of cases changed by a plain commit or whose refresh job was lost (the reports read
+# those cases from their events meanwhile, so this only keeps the dashboards fast).
+cron.register(wsgi.refresh_report_facts, QUEUE, interval=60)

@@ -174,6 +174,19 @@ def poll_mailbox() -> object:
         return "another poller holds the lock" if summary is None else summary.as_dict()
 
 
+def refresh_report_facts() -> str:
+    """RQ entry point (after a commit that changed cases, and by cron): refresh the dirty report facts."""
+    from cases.reports.aggregate import facts_current
+    from cases.reports.facts import sweep_dirty
+
+    with _app_for_jobs().app_context():
+        done = sweep_dirty()
+        if not facts_current():
+            _app_for_jobs().logger.warning("the report facts were built with another calendar or other "
+                                           "clocks: run `flask report rebuild` (reports read the events)")
+        return f"refreshed the report facts of {done} case(s)"
+
+
 def where_is_mailbox() -> str:
     """Diagnostic job: the file the ``mailbox`` package was imported from in this process."""
     return _check_mailbox_package()

@@ -6,7 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from cases.extensions import db
-from cases.models import Case, CaseEvent, StaffUser
+from cases.models import Case, CaseEvent, ReportDirty, StaffUser
+from cases.transaction_info import transaction_key
+
+# session.info, for the transaction: the cases whose report facts it made stale (the outbox's
+# commit_and_dispatch refreshes them after the commit: see cases.reports.facts).
+REPORT_DIRTY_MARKED = transaction_key("report_dirty_marked")
 
 
 def record_event(
@@ -34,4 +39,17 @@ def record_event(
         detail=detail,
     )
     db.session.add(entry)
+    mark_report_dirty(case)
     return entry
+
+
+def mark_report_dirty(case: Case) -> None:
+    """The case's report facts are out of date: mark it, in this transaction (once).
+
+    The mark is the durable record of the work: refreshed after the commit, or by the sweep; until
+    then the reports read the case from its events, so a figure is never stale.
+    """
+    marked = db.session.info.setdefault(REPORT_DIRTY_MARKED, set())
+    if case not in marked:
+        marked.add(case)
+        db.session.add(ReportDirty(case=case))

@@ -7,7 +7,7 @@ enqueues them later, so nothing is lost; jobs are idempotent, so enqueuing twice
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +21,10 @@ from cases.models import OutboxItem
 from cases.models.types import utcnow
 from cases.transaction_info import transaction_key
 
+# (session.info key, function): after commit_and_dispatch's commit, each function whose key the
+# committed transaction set runs, given that value (work whose durable record is kept elsewhere,
+# e.g. report_dirty).
+AFTER_COMMIT: list[tuple[str, Callable[[Any], object]]] = []
 MAX_ATTEMPTS = 6
 RETRY_INTERVALS = [10, 60, 300, 900, 3600]  # seconds between RQ retries
 STALE_AFTER = timedelta(minutes=10)  # an enqueued job not done by then is enqueued again
@@ -81,9 +85,12 @@ def commit_and_dispatch() -> None:
     flush_until_clean()
     added = db.session.info.pop(_ADDED, [])
     ids = [item.id for item in added if item.id is not None]
+    after = [(function, db.session.info[key]) for key, function in AFTER_COMMIT if db.session.info.get(key)]
     db.session.commit()
     if ids:
         _dispatch(ids, ("pending",))
+    for function, value in after:
+        function(value)
 
 
 def dispatch_pending(limit: int = 200) -> int:

@@ -281,6 +281,17 @@ class Tally:
         """Count one 好差评 rating in this group."""
         self.levels[level] += 1
 
+    def merge(self, other: Tally) -> None:
+        """Add the counts of another tally of the same group (cases counted in only one of them)."""
+        for name in ("received", "duplicates", "accepted", "acknowledged", "acknowledged_on_time", "due",
+                     "replied", "replied_on_time", "closed", "reviewed", "re_reviewed", "assignments",
+                     "returns", "overdue_now"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.levels.update(other.levels)
+        self.acknowledge_days.update(other.acknowledge_days)
+        self.reply_days.update(other.reply_days)
+        self.covered |= other.covered
+
     def figures(self, catalogue_size: int) -> dict[str, int | float | None]:
         """Every figure of this group by its machine name (formulas: see report_definitions)."""
         rated = sum(self.levels.values())

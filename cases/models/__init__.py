@@ -11,6 +11,7 @@ from cases.models.notice import NoticeTemplate
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
 from cases.models.reminder import Reminder
+from cases.models.report import ReportDirty, ReportFact, ReportState
 from cases.models.staged import StagedCase, StagedFile
 from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
@@ -40,6 +41,9 @@ __all__ = [
     "PasswordLink",
     "Problem",
     "RectificationPlan",
+    "ReportDirty",
+    "ReportFact",
+    "ReportState",
     "ReferenceCounter",
     "Reminder",
     "ReplyDraft",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from cases.domain.report_definitions import BY_NAME, DEFINITIONS, NAMES, Definition
 from cases.domain.report_figures import GROUPINGS
+from cases.reports import facts as _facts  # noqa: F401  # registers the refresh after commit
 from cases.reports.service import (
     FigureSet,
     ReportFilters,

@@ -31,6 +31,7 @@ from cases.domain.states import is_sealed
 from cases.extensions import db
 from cases.models import Case, CaseEvent, Problem, Task
 from cases.models.case import case_problem, case_task
+from cases.reports.aggregate import fact_tallies, facts_current, stale_case_ids
 from cases.triage.access import restricted_condition
 from cases.triage.calendar import configured_clocks, current_calendar
 
@@ -131,7 +132,12 @@ def _event(row: Any, zone: ZoneInfo) -> HistoryEvent:
 
 def load_histories(filters: ReportFilters, include_sealed: bool) -> Iterator[CaseHistory]:
     """Every case of the period as a CaseHistory, oldest id first (four streamed queries)."""
-    zone, where = _zone(), _case_filter(filters, include_sealed)
+    return histories_where(_case_filter(filters, include_sealed))
+
+
+def histories_where(where: list[Any]) -> Iterator[CaseHistory]:
+    """Every case the SQL conditions on Case select, as a CaseHistory, oldest id first."""
+    zone = _zone()
     cases = _stream(select(Case.id, Case.received_at, Case.channel, Case.kind, Case.confidential)
                     .where(*where).order_by(Case.id))
     events = _grouped(_stream(
@@ -169,16 +175,29 @@ def load_histories(filters: ReportFilters, include_sealed: bool) -> Iterator[Cas
 
 def catalogue_size() -> int:
     """How many rectification problems and tasks the catalogue holds (coverage's denominator)."""
-    problems = db.session.scalar(select(func.count()).select_from(Problem)) or 0
-    tasks = db.session.scalar(select(func.count()).select_from(Task)) or 0
-    return problems + tasks
+    problems = select(func.count()).select_from(Problem).scalar_subquery()
+    tasks = select(func.count()).select_from(Task).scalar_subquery()
+    return db.session.scalar(select(problems + tasks)) or 0
 
 
 def _tallies(by: str | None, filters: ReportFilters, viewer_may_see_sealed: bool) -> dict[str, Tally]:
+    """The facts of the cases whose stored facts hold, counted in SQL, plus the others from events.
+
+    A case is read from its events when it is marked dirty (changed since its facts were written)
+    or when its facts start after the report day (a report of the past), and every case is while
+    the facts were built with another calendar or other clocks than today's (until ``report
+    rebuild``): each case is counted once, by one of the two routes, and both end in one Tally.
+    """
     as_of = filters.as_of or today()
-    outcomes = outcomes_of(load_histories(filters, viewer_may_see_sealed), current_calendar(),
-                           configured_clocks(), as_of)
-    return tally(outcomes, by, department=filters.department)
+    where = _case_filter(filters, viewer_may_see_sealed)
+    groups: dict[str, Tally] = {}
+    if facts_current():  # else (never built, or the calendar or clocks changed since): the events
+        groups = fact_tallies(by, filters, viewer_may_see_sealed, as_of)
+        where = [*where, Case.id.in_(stale_case_ids(as_of))]
+    outcomes = outcomes_of(histories_where(where), current_calendar(), configured_clocks(), as_of)
+    for key, streamed in tally(outcomes, by, department=filters.department).items():
+        groups.setdefault(key, Tally()).merge(streamed)
+    return groups
 
 
 def compute_figures(filters: ReportFilters, viewer_may_see_sealed: bool) -> FigureSet:

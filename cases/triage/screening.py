@@ -16,7 +16,7 @@ from cases.domain import clocks as clock_rules
 from cases.domain.classifier import Classification
 from cases.domain.deadlines import DueDate
 from cases.domain.states import ACCUSATION
-from cases.events import record_event
+from cases.events import mark_report_dirty, record_event
 from cases.extensions import db
 from cases.jobs import job
 from cases.models import Case, OutboxItem
@@ -58,6 +58,7 @@ def apply_screening(case: Case, verdict: Classification | None, now: datetime) -
                      reason=CLASSIFIER_FLAGGED)
         set_acceptance_due(case)
     case.screened_at = now
+    mark_report_dirty(case)  # no longer held: who may count it in the reports changed
 
 
 def ask_for_screening() -> None:

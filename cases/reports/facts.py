@@ -1,0 +1,132 @@
+"""Write the stored report facts: refresh the cases marked dirty, or rebuild them all.
+
+``cases.events.record_event`` (and screening, which changes who may see a case) mark a case dirty
+in the same transaction; after the boundary's ``commit_and_dispatch`` the marked cases are
+refreshed (in-process in the embedded mode, else by an RQ job); ``wsgi.refresh_report_facts``
+sweeps every minute by cron what a lost job or a plain commit left (the marks are the durable
+record, so no outbox row is needed); ``flask report rebuild`` rewrites every case. The facts come from
+``cases.domain.report_facts.fact_rows`` over the case's full event history: nothing is derived here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from flask import current_app
+from sqlalchemy import delete, insert, inspect, select
+
+from cases.domain.deadlines import CachedCalendar
+from cases.domain.report_facts import as_columns, fact_rows, link_set, valid_on
+from cases.domain.report_figures import case_outcome
+from cases.events import REPORT_DIRTY_MARKED
+from cases.extensions import db
+from cases.models import Case, ReportDirty, ReportFact, ReportState
+from cases.outbox import AFTER_COMMIT, redis_client
+from cases.reports.aggregate import facts_basis
+from cases.reports.service import histories_where
+from cases.triage.calendar import configured_clocks, current_calendar
+
+RQ_REFRESH_FUNCTION = "wsgi.refresh_report_facts"  # the worker's entry point (also run by cron)
+REFRESH_BATCH = 500  # cases refreshed per statement batch (and per job run: the sweep does the rest)
+
+
+def write_facts(case_ids: Sequence[int]) -> int:
+    """Rewrite the facts of these cases from their events (flushes; the caller commits)."""
+    if not case_ids:
+        return 0
+    held = set(db.session.scalars(select(Case.id).where(Case.id.in_(case_ids), Case.screened_at.is_(None))))
+    calendar, clocks = CachedCalendar(current_calendar()), configured_clocks()
+    rows = []
+    for history in histories_where([Case.id.in_(case_ids)]):
+        day = valid_on(history)
+        outcome = case_outcome(history, calendar, clocks, day)  # every event: as of its last day
+        shared = {"case_id": history.case_id, "received_on": history.received_on,
+                  "month": history.received_on.strftime("%Y-%m"), "channel": history.channel,
+                  "kind": history.kind, "restricted": history.sealed or history.case_id in held,
+                  "problems": link_set(history.problems), "tasks": link_set(history.tasks),
+                  "valid_on": day}
+        rows.extend({**shared, **as_columns(row)} for row in fact_rows(outcome))
+    db.session.execute(delete(ReportFact).where(ReportFact.case_id.in_(case_ids)))
+    if rows:
+        db.session.execute(insert(ReportFact), rows)
+    db.session.flush()
+    return len(case_ids)
+
+
+def refresh_cases(case_ids: Sequence[int]) -> int:
+    """Rewrite the facts of those of these cases still marked dirty; flushes.
+
+    The marks are deleted first, so a concurrent run skips these cases and an event written
+    meanwhile marks its case again.
+    """
+    if not case_ids:
+        return 0
+    taken = sorted(set(db.session.scalars(
+        delete(ReportDirty).where(ReportDirty.case_id.in_(case_ids)).returning(ReportDirty.case_id))))
+    return write_facts(taken)
+
+
+def refresh_dirty(limit: int = REFRESH_BATCH) -> int:
+    """Refresh up to ``limit`` dirty cases, oldest id first; flushes."""
+    return refresh_cases(list(db.session.scalars(
+        select(ReportDirty.case_id).distinct().order_by(ReportDirty.case_id).limit(limit))))
+
+
+def refresh_after_commit(marked: set[Case]) -> None:
+    """After a commit that marked these cases: refresh them in-process (embedded mode; those
+    only, so a request never pays for others) or ask a worker to sweep.
+
+    Never raises: the marks stay, the cron sweep (``wsgi.refresh_report_facts``) takes them.
+    """
+    if current_app.config["EMBEDDED_JOBS"]:
+        # Their ids without loading them again (committed objects are expired).
+        ids = [identity[0] for identity in (inspect(case).identity for case in marked) if identity]
+        try:
+            refresh_cases(ids)
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - the request succeeded; the marks wait for the sweep
+            db.session.rollback()
+            current_app.logger.exception("refreshing the report facts failed; the sweep will retry")
+        return
+    from redis.exceptions import RedisError
+    from rq import Queue
+
+    try:
+        Queue(current_app.config["RQ_QUEUE"], connection=redis_client()).enqueue(RQ_REFRESH_FUNCTION)
+    except RedisError as error:
+        current_app.logger.warning("Redis unavailable, the report facts wait for the sweep: %s", error)
+
+
+AFTER_COMMIT.append((REPORT_DIRTY_MARKED, refresh_after_commit))
+
+
+def sweep_dirty(batch: int = REFRESH_BATCH) -> int:
+    """Refresh every dirty case, committing each batch (cron and the rebuild's tail)."""
+    total = 0
+    while done := refresh_dirty(batch):
+        db.session.commit()
+        total += done
+    db.session.commit()
+    return total
+
+
+def rebuild(progress: Callable[[int], object] = lambda done: None, batch: int = 2000) -> int:
+    """Rewrite the facts of every case in batches of ids, committing each; ``progress(n)`` after each.
+
+    At the end the facts are recorded as built with the calendar and clocks of the start (if they
+    changed meanwhile, the reports keep reading the events until the next rebuild).
+    """
+    basis, total, last = facts_basis(), 0, 0
+    while chunk := list(db.session.scalars(
+            select(Case.id).where(Case.id > last).order_by(Case.id).limit(batch))):
+        db.session.execute(delete(ReportDirty).where(ReportDirty.case_id.in_(chunk)))
+        write_facts(chunk)
+        db.session.commit()
+        total, last = total + len(chunk), chunk[-1]
+        progress(len(chunk))
+    sweep_dirty()  # cases changed while it ran
+    state = db.session.get(ReportState, 1) or ReportState(id=1, basis="")
+    state.basis = basis
+    db.session.add(state)
+    db.session.commit()
+    return total
