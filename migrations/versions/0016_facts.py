@@ -1,6 +1,6 @@
 """report facts: per-case report facts by department, and the cases whose facts must be refreshed
 
-Revision ID: 0012_facts
+Revision ID: 0016_facts
 Revises: 0015_templates
 Create Date: 2026-12-08 00:45:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_facts'
+revision = '0016_facts'
 down_revision = '0015_templates'
 branch_labels = None
 depends_on = None
