@@ -1,16 +1,18 @@
-"""The accusation operating point: held-out precision and recall over a grid of the gate's thresholds.
+"""The accusation operating point: held-out precision, recall and false-seal rate over a grid of
+the gate's thresholds.
 
     .venv/bin/python bench/classifier_eval.py --sweep [labelled.jsonl …]
 
-A message is flagged when the rules say so, or when the trained model's P(accusation) reaches one
-threshold if the rules found a wrongdoing word and another if they did not
+A message is sealed when the trained model's P(accusation) reaches one of three thresholds, chosen
+by the rules' evidence: their own seal, a wrongdoing word they found without sealing, or none
 (:func:`cases.domain.gates.accusation_flag`). Every message is scored by gates trained without its
-file (leave one file out), the predictions are pooled, and the table shows precision/recall for each
-pair of thresholds; then the best point with recall ≥ :data:`MIN_RECALL`, the shipped point, the file
-by file figures there, and two other ways of combining the rules and the model.
+file (leave one file out), the predictions are pooled, and the table shows precision/recall and the
+false-seal rate (ordinary messages sealed, over all ordinary messages) for each pair of the last two
+thresholds at the chosen first one; then the best point (:func:`best_point`), the shipped point, the
+file by file figures there, the rules alone and the model alone.
 
-The hand-written rules were written while reading these files, so the pooled recall flatters them;
-the "model alone" line is the honest figure for what the model adds on wording the rules miss.
+The hand-written rules were written while reading most of these files, so their pooled figures
+flatter them; hardneg2 and train11 were written blind to them.
 """
 
 from __future__ import annotations
@@ -20,17 +22,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cases.domain.accusation import THRESHOLD as RULES_THRESHOLD
 from cases.domain.accusation import AccusationCheck
 from cases.domain.gates import Gates, accusation_flag, model_threshold
 
 if TYPE_CHECKING:
     from bench.classifier_eval import HeldOut
 
-MIN_RECALL = 0.95
+MIN_RECALL = 0.90  # pooled, hard cases included (they hold most of what the model still misses)
 MIN_PRECISION = 0.85
+# At most this share of the ordinary (not accusation) messages sealed, pooled over every file held
+# out: a false seal hides a citizen's opinion from the triagers. The labelled files hold about 30 %
+# accusations, what arrives nearer 8 %, so precision is also judged at that prevalence.
+MAX_FALSE_SEAL = 0.01
+PREVALENCE = 0.08
 # The issue's targets, which the operating point must also meet on every labelled file held out.
-FILE_MIN_RECALL = 0.95
+# (Recall per file was 95 % while precision alone was judged; sealing at most 1 % of ordinary mail
+# costs recall on the files whose accusations carry no misconduct word: 85 % is the floor kept.)
+FILE_MIN_RECALL = 0.85
 FILE_MIN_PRECISION = 0.80
 # Files of hard cases only, written to teach the gates: hardneg (names without an accusation, short
 # or indirect accusations), train8 (accusations without a single misconduct word, innocent messages
@@ -38,11 +46,16 @@ FILE_MIN_PRECISION = 0.80
 # outside the committee), train10 (careful writers who describe what they saw without judging it, and
 # proper dealings described as carefully). Their own figures are no sample of what arrives, so they
 # are not held to the per-file targets; they count in the pooled figures, and the README shows them.
+# hardneg2 (ordinary opinions that sound like accusations, no accusation at all) and train11
+# (accusations told as stories, in dialect, by role only: all accusations) have no precision or no
+# recall of their own; they count in the pooled figures, hardneg2 most in the false-seal rate.
 HARD_CASES = frozenset(
-    {"feedback_hardneg.jsonl", "feedback_train8.jsonl", "feedback_train9.jsonl", "feedback_train10.jsonl"}
+    {"feedback_hardneg.jsonl", "feedback_train8.jsonl", "feedback_train9.jsonl", "feedback_train10.jsonl",
+     "feedback_hardneg2.jsonl", "feedback_train11.jsonl"}
 )
-WITH_WORD = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 … 0.60
-WITHOUT_WORD = tuple(round(0.05 * i, 2) for i in range(6, 20))  # 0.30 … 0.95
+WITH_WORD = tuple(round(0.05 * i, 2) for i in range(1, 17))  # 0.05 … 0.80
+WITHOUT_WORD = (*(round(0.05 * i, 2) for i in range(6, 20)), 0.97, 0.99)  # 0.30 … 0.99
+WITH_RULES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)  # the model's veto of the rules' seal
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,18 @@ class Point:
     tp: int
     fp: int
     fn: int
+    threshold_rules: float = 0.0
+    negatives: int = 0  # ordinary messages counted
+
+    @property
+    def false_seal_rate(self) -> float:
+        """Ordinary messages sealed, as a share of the ordinary messages."""
+        return self.fp / self.negatives if self.negatives else 0.0
+
+    def precision_at(self, prevalence: float = PREVALENCE) -> float:
+        """The precision these recall and false-seal rates give when ``prevalence`` of mail accuses."""
+        sealed = self.recall * prevalence + self.false_seal_rate * (1 - prevalence)
+        return self.recall * prevalence / sealed if sealed else 1.0
 
     @property
     def precision(self) -> float:
@@ -82,17 +107,19 @@ class Point:
     def line(self) -> str:
         """The point in words."""
         return (
-            f"with a wrongdoing word {self.threshold:.2f}, without {self.threshold_no_wrongdoing:.2f}:"
-            f" precision {100 * self.precision:.1f}% recall {100 * self.recall:.1f}%"
+            f"rules' seal {self.threshold_rules:.2f}, with a wrongdoing word {self.threshold:.2f},"
+            f" without {self.threshold_no_wrongdoing:.2f}: precision {100 * self.precision:.1f}%"
+            f" recall {100 * self.recall:.1f}% false seals {100 * self.false_seal_rate:.2f}% of ordinary"
+            f" (precision at {100 * PREVALENCE:.0f}% accusations {100 * self.precision_at():.1f}%)"
             f" (tp {self.tp}, fp {self.fp}, fn {self.fn})"
         )
 
 
-Decide = Callable[[Prediction, float, float], bool]
+Decide = Callable[[Prediction, float, float, float], bool]
 
 
-def _flag(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
-    return accusation_flag(p.check, p.probability, threshold, threshold_no_wrongdoing)
+def _flag(p: Prediction, threshold: float, threshold_no_wrongdoing: float, threshold_rules: float) -> bool:
+    return accusation_flag(p.check, p.probability, threshold, threshold_no_wrongdoing, threshold_rules)
 
 
 def held_out_predictions(held_out: HeldOut, files: Iterable[str | Path]) -> list[Prediction]:
@@ -112,124 +139,104 @@ def count(
     threshold: float,
     threshold_no_wrongdoing: float,
     decide: Decide = _flag,
+    threshold_rules: float = 0.0,
 ) -> Point:
-    """Counts of the flag ``decide`` gives at the two thresholds."""
-    tp = fp = fn = 0
+    """Counts of the flag ``decide`` gives at the three thresholds."""
+    tp = fp = fn = negatives = 0
     for p in predictions:
-        flagged = decide(p, threshold, threshold_no_wrongdoing)
+        flagged = decide(p, threshold, threshold_no_wrongdoing, threshold_rules)
         tp += flagged and p.accusation
         fp += flagged and not p.accusation
         fn += p.accusation and not flagged
-    return Point(threshold, threshold_no_wrongdoing, tp, fp, fn)
+        negatives += not p.accusation
+    return Point(threshold, threshold_no_wrongdoing, tp, fp, fn, threshold_rules, negatives)
 
 
 def best_point(predictions: Sequence[Prediction], min_recall: float = MIN_RECALL) -> Point | None:
-    """The operating point: the best recall of the model alone among the grid points whose
-    precision (rules or model) is at least :data:`MIN_PRECISION`, then the best precision.
+    """The operating point: the best pooled recall among the grid points that seal at most
+    :data:`MAX_FALSE_SEAL` of the ordinary messages, keep precision ≥ :data:`MIN_PRECISION` at the
+    prevalence of real mail, reach ``min_recall``, and meet the issue's targets on every file but
+    the hard cases (a point that the pooled figures like can still fail one writer's set).
 
-    The model alone, because held-out figures flatter the rules (they were written reading these
-    files) and new writers' words are what the rules miss: on an unseen set the rules caught less
-    and a point chosen by the combined figure lost recall. Among those points, ``min_recall`` of
-    the combined flag is required, and the issue's targets on every file but the hard cases (a
-    point that the pooled figures like can still fail one writer's set). Ties go to the lower
-    thresholds (a missed accusation is the worse harm).
+    Then the fewest false seals; ties go to the lower thresholds (a missed accusation is the worse
+    harm). The false-seal rate is what the older files, a third of them accusations, hid: on new
+    sets with 8 % accusations 4–5 % of ordinary opinions were sealed at a pooled precision of 90 %.
     """
     by_file: dict[str, list[Prediction]] = {}
     for p in predictions:
         if p.file not in HARD_CASES:
             by_file.setdefault(p.file, []).append(p)
 
-    def every_file_meets_the_targets(w: float, n: float) -> bool:
-        points = (count(rows, w, n) for rows in by_file.values())
+    def every_file_meets_the_targets(point: Point) -> bool:
+        t, tn, tr = point.threshold, point.threshold_no_wrongdoing, point.threshold_rules
+        points = (count(rows, t, tn, threshold_rules=tr) for rows in by_file.values())
         return all(pt.recall >= FILE_MIN_RECALL and pt.precision >= FILE_MIN_PRECISION for pt in points)
 
-    points = [(count(predictions, w, n), count(predictions, w, n, _model_alone))
-              for w in WITH_WORD for n in WITHOUT_WORD]
+    # No order is imposed between the two: the model sees the misdeed words itself, and praise or a
+    # question that uses them (一分钱好处没要过, 算不算收礼) is what the held-out files seal wrongly.
+    grid = ((w, n, r) for r in WITH_RULES for w in WITH_WORD for n in WITHOUT_WORD)
+    points = [count(predictions, w, n, threshold_rules=r) for w, n, r in grid]
     eligible = [
-        (p, alone)
-        for p, alone in points
-        if p.precision >= MIN_PRECISION
+        p
+        for p in points
+        if p.false_seal_rate <= MAX_FALSE_SEAL
+        and p.precision_at() >= MIN_PRECISION
         and p.recall >= min_recall
-        and every_file_meets_the_targets(p.threshold, p.threshold_no_wrongdoing)
     ]
-    if not eligible:
-        return None
-    best = max(eligible, key=lambda pa: (pa[1].recall, pa[0].precision, -pa[0].threshold,
-                                         -pa[0].threshold_no_wrongdoing))
-    return best[0]
+    eligible.sort(key=lambda p: (-p.recall, p.fp, p.threshold_rules, p.threshold, p.threshold_no_wrongdoing))
+    return next((p for p in eligible if every_file_meets_the_targets(p)), None)
 
 
-def _model_alone(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
+def _model_alone(p: Prediction, threshold: float, threshold_no_wrongdoing: float, _rules: float) -> bool:
     return p.probability >= model_threshold(p.check, threshold, threshold_no_wrongdoing)
 
 
-def _veto(v: float) -> Decide:
-    """The rules' flag stands only when the model gives at least ``v``."""
-
-    def decide(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
-        if p.check.accusation:
-            return p.probability >= v
-        return _flag(p, threshold, threshold_no_wrongdoing)
-
-    return decide
+def _rules_alone(p: Prediction, _threshold: float, _no_wrongdoing: float, _rules: float) -> bool:
+    return p.check.accusation
 
 
-def _near_miss(floor: float, limit: float) -> Decide:
-    """Rules' score target × wrongdoing ≥ ``floor`` (below their own threshold): the model needs ``limit``."""
-
-    def decide(p: Prediction, threshold: float, threshold_no_wrongdoing: float) -> bool:
-        if not p.check.accusation and p.check.target_score * p.check.wrongdoing_score >= floor:
-            return p.probability >= limit
-        return _flag(p, threshold, threshold_no_wrongdoing)
-
-    return decide
+def _summary(point: Point) -> str:
+    return (f"{point.cell()}  false seals {100 * point.false_seal_rate:.2f}%  (tp {point.tp}, fp {point.fp},"
+            f" fn {point.fn})")
 
 
-def sweep_report(predictions: Sequence[Prediction], shipped: Gates) -> str:
+def sweep_report(predictions: Sequence[Prediction], shipped: Gates, min_recall: float = MIN_RECALL) -> str:
     """The table and the lines below it, as printed."""
     files = list(dict.fromkeys(p.file for p in predictions))
     positives = sum(p.accusation for p in predictions)
-    rules = count(predictions, 2.0, 2.0)  # probabilities never reach 2: the rules alone
+    rules = count(predictions, 0, 0, _rules_alone)
+    here = count(predictions, shipped.accusation_threshold, shipped.accusation_threshold_no_wrongdoing,
+                 threshold_rules=shipped.accusation_threshold_rules)
+    best = best_point(predictions, min_recall)
+    veto = best.threshold_rules if best else shipped.accusation_threshold_rules
     lines = [
         f"accusation flag, held out: {len(predictions)} messages of {len(files)} files,"
-        f" {positives} accusations, each scored by gates trained on the other files",
-        f"rules alone: precision {100 * rules.precision:.1f}% recall {100 * rules.recall:.1f}%"
-        f" (tp {rules.tp}, fp {rules.fp}, fn {rules.fn})",
-        "flag = rules OR P(model) >= threshold: rows with a wrongdoing word found by the rules, columns"
-        " without; cells precision/recall %",
-        "with \\ without " + " ".join(f"{n:>11.2f}" for n in WITHOUT_WORD),
+        f" {positives} accusations, {len(predictions) - positives} ordinary,"
+        " each scored by gates trained on the other files",
+        f"rules alone: {_summary(rules)}",
+        f"flag = P(model) >= a threshold: {veto:.2f} when the rules seal; rows with a wrongdoing word found"
+        " by the rules, columns without; cells precision/recall % and false seals % of ordinary",
+        "with \\ without " + " ".join(f"{n:>17.2f}" for n in WITHOUT_WORD),
     ]
     for w in WITH_WORD:
-        cells = (f"{count(predictions, w, n).cell():>11}" for n in WITHOUT_WORD)
-        lines.append(f"{w:>15.2f} " + " ".join(cells))
-    best = best_point(predictions)
-    here = count(predictions, shipped.accusation_threshold, shipped.accusation_threshold_no_wrongdoing)
+        cells = []
+        for n in WITHOUT_WORD:
+            point = count(predictions, w, n, threshold_rules=veto)
+            cells.append(f"{point.cell()} {100 * point.false_seal_rate:4.1f}")
+        lines.append(f"{w:>15.2f} " + " ".join(f"{c:>17}" for c in cells))
     lines.append(f"shipped (cases/data/classifier_gates.json) {here.line()}")
     if best is None:
-        lines.append(f"no grid point reaches recall {100 * MIN_RECALL:.0f}%")
+        lines.append(f"no grid point seals at most {100 * MAX_FALSE_SEAL:.0f}% of ordinary messages with"
+                     f" recall >= {100 * min_recall:.0f}% and the per-file targets")
         return "\n".join(lines)
-    wanted = f" (below the {100 * MIN_PRECISION:.0f}% precision wanted)"
-    note = "" if best.precision >= MIN_PRECISION else wanted
-    lines.append(f"best precision with recall >= {100 * MIN_RECALL:.0f}%: {best.line()}{note}")
+    lines.append(f"best recall with false seals <= {100 * MAX_FALSE_SEAL:.0f}%: {best.line()}")
     t, tn = best.threshold, best.threshold_no_wrongdoing
     lines.append("  file by file there:")
     for name in files:
-        point = count([p for p in predictions if p.file == name], t, tn)
-        lines.append(f"    {name:<28} {point.cell()}  (tp {point.tp}, fp {point.fp}, fn {point.fn})")
+        point = count([p for p in predictions if p.file == name], t, tn, threshold_rules=veto)
+        lines.append(f"    {name:<28} {_summary(point)}")
     alone = count(predictions, t, tn, _model_alone)
-    lines.append(f"  model alone, the rules' verdict ignored: {alone.cell()}  (fp {alone.fp}, fn {alone.fn})")
-    lines.append("  other ways to combine, at these thresholds:")
-    for v in (0.05, 0.1, 0.2):
-        point = count(predictions, t, tn, _veto(v))
-        vetoed = f"    rules' flag vetoed when P < {v:.2f}: {point.cell()}"
-        lines.append(f"{vetoed}  (fp {point.fp}, fn {point.fn})")
-    for floor in (0.5 * RULES_THRESHOLD, 0.75 * RULES_THRESHOLD):
-        for limit in (0.1, 0.2):
-            point = count(predictions, t, tn, _near_miss(floor, limit))
-            lines.append(
-                f"    target x wrongdoing >= {floor:.1f} (rules flag at {RULES_THRESHOLD:.1f})"
-                f" needs P >= {limit:.2f}: {point.cell()}  (fp {point.fp}, fn {point.fn})"
-            )
+    lines.append(f"  model alone, the rules' verdict ignored: {_summary(alone)}")
     return "\n".join(lines)
 
 

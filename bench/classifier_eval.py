@@ -91,6 +91,17 @@ class Figures:
         return self._rate(self.accusation_tp, self.accusation_tp + self.accusation_fn)
 
     @property
+    def ordinary(self) -> int:
+        """Messages that are not accusations."""
+        return self.messages - self.accusation_tp - self.accusation_fn
+
+    @property
+    def false_seal_rate(self) -> float | None:
+        """Ordinary messages sealed as accusations, as a share of the ordinary messages: what a
+        precision figure on a set rich in accusations hides."""
+        return self._rate(self.accusation_fp, self.ordinary)
+
+    @property
     def oos_recall(self) -> float | None:
         """Out-of-scope messages that were flagged out of scope."""
         return self._rate(self.oos_tp, self.oos_tp + self.oos_fn)
@@ -220,6 +231,8 @@ def report(name: str, figures: Figures) -> str:
             f"  accusation precision {_pct(figures.accusation_precision)}"
             f"   recall {_pct(figures.accusation_recall)}"
             f"   (tp {figures.accusation_tp}, fp {figures.accusation_fp}, fn {figures.accusation_fn})",
+            f"  false seals {_pct(figures.false_seal_rate)} of ordinary messages"
+            f" ({figures.accusation_fp} of {figures.ordinary})",
             f"  out-of-scope recall {_pct(figures.oos_recall)}   precision {_pct(figures.oos_precision)}",
             f"  median {figures.median_ms:.2f} ms per message"
             f" (max {max(figures.timings_ms, default=0.0):.2f} ms)",

@@ -8,7 +8,8 @@ confirmed (absent until :meth:`Classifier.train` is given some). Long messages t
 are carried by BM25, short colloquial ones by the lexicon, the house vocabulary by the learned part.
 
 The accusation and out-of-scope flags come from hand-written rules and, when the classifier is given
-them, trained gates (:mod:`cases.domain.gates`, shipped in cases/data/): either can flag. A long
+them, trained gates (:mod:`cases.domain.gates`, shipped in cases/data/), which weigh the rules'
+evidence (see there). A long
 message is classified on its beginning and end (``HEAD_CHARS``, ``TAIL_CHARS``), so the work per
 message is bounded whatever its length.
 """

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.accusation_sweep import HARD_CASES
+from bench.accusation_sweep import FILE_MIN_RECALL, HARD_CASES
 from bench.classifier_eval import (
     DEFAULT_NOTICE,
     NON_PROBLEM_LABELS,
@@ -55,7 +55,8 @@ def test_held_out_figures_meet_the_targets(held_out: HeldOut, name: str) -> None
     summary = f"{name} (gates trained on the other files): misses {figures.errors}"
     assert figures.top1 is not None and figures.top1 >= 0.75, summary
     assert figures.top3 is not None and figures.top3 >= 0.92, summary
-    assert figures.accusation_recall is not None and figures.accusation_recall >= 0.95, summary
+    # Recall 0.85 per file since the flag seals at most 1 % of ordinary messages (bench/accusation_sweep.py).
+    assert figures.accusation_recall is not None and figures.accusation_recall >= FILE_MIN_RECALL, summary
     assert figures.accusation_precision is not None and figures.accusation_precision >= 0.80, summary
     assert figures.oos_recall is not None and figures.oos_recall >= 0.80, summary
     # The median time is a performance target: bench/classifier_eval.py prints it, no test times it.

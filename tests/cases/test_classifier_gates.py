@@ -16,22 +16,22 @@ from collections import Counter
 import pytest
 
 from bench.accusation_sweep import (
+    MAX_FALSE_SEAL,
     MIN_PRECISION,
     MIN_RECALL,
+    Point,
     Prediction,
     best_point,
     count,
     held_out_predictions,
 )
-from bench.classifier_eval import HeldOut, load_labelled, rules_classifier, training_files
+from bench.classifier_eval import Figures, HeldOut, load_labelled, report, rules_classifier, training_files
 from bench.train_gates import train
 from cases.classifier_data import bundled_gates
 from cases.domain import classifier as classifier_module
 from cases.domain.accusation import AccusationCheck, check_accusation, target_evidence
 from cases.domain.classifier import HEAD_CHARS, TAIL_CHARS, Classifier
 from cases.domain.gates import (
-    ACCUSATION_THRESHOLD,
-    ACCUSATION_THRESHOLD_NO_WRONGDOING,
     FORMAT,
     Gates,
     accusation_features,
@@ -79,21 +79,25 @@ def test_rare_features_are_dropped_and_json_round_trips() -> None:
 # --- gates --------------------------------------------------------------------------------------
 
 
-def test_either_the_rules_or_the_model_flags(classifier: Classifier) -> None:
-    silent = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0))
+def test_the_model_decides_at_the_threshold_the_rules_set(classifier: Classifier) -> None:
+    silent = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.0)
     eager = Gates(LogisticModel({}, 30.0), LogisticModel({}, 30.0))
     rule_flagged = classifier.gate_input("举报王科长受贿")
     neither = classifier.gate_input("那几栋楼一直空着")
     assert silent.is_accusation(rule_flagged) and not silent.is_accusation(neither)
+    # With a veto above zero, a model sure that the rules are wrong keeps the message unsealed.
+    vetoing = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.05)
+    assert rule_flagged.accusation.accusation and not vetoing.is_accusation(rule_flagged)
     assert eager.is_accusation(neither) and eager.is_out_of_scope(neither)
     assert silent.is_out_of_scope(classifier.gate_input("楼上装修太吵了"))
     assert not silent.is_out_of_scope(neither)
 
 
-def test_the_model_alone_must_be_surer_without_a_wrongdoing_word(classifier: Classifier) -> None:
-    # P from the bias, between the two thresholds: enough beside a wrongdoing word, not on a name alone.
-    p = (ACCUSATION_THRESHOLD + ACCUSATION_THRESHOLD_NO_WRONGDOING) / 2
-    gates = Gates(LogisticModel({}, math.log(p / (1 - p))), LogisticModel({}, -30.0))
+def test_the_model_threshold_depends_on_a_wrongdoing_word(classifier: Classifier) -> None:
+    # P from the bias, between the two thresholds: enough beside a wrongdoing word, not on a name alone
+    # (the shipped pair is the sweep's choice, checked below; here the mechanism).
+    p = 0.4
+    gates = Gates(LogisticModel({}, math.log(p / (1 - p))), LogisticModel({}, -30.0), 0.1, 0.7)
     with_word = classifier.gate_input("服务中心的人扣下了我们两成补贴")
     name_only = classifier.gate_input("管委会的张主任去年调走了")
     assert not with_word.accusation.accusation and with_word.accusation.wrongdoing_score > 0
@@ -105,7 +109,7 @@ def test_the_flag_and_the_sweep_use_one_rule() -> None:
     rule = AccusationCheck(True, ("王科长",), ("受贿",), 1.0, 3.0)
     word = AccusationCheck(False, (), ("截留",), 0.5, 2.0)
     name = AccusationCheck(False, ("张主任",), (), 1.0, 0.0)
-    assert accusation_flag(rule, 0.0, 0.5, 0.9)
+    assert accusation_flag(rule, 0.0, 0.5, 0.9) and not accusation_flag(rule, 0.04, 0.5, 0.9, 0.05)
     assert accusation_flag(word, 0.5, 0.5, 0.9) and not accusation_flag(word, 0.49, 0.5, 0.9)
     assert accusation_flag(name, 0.9, 0.1, 0.9) and not accusation_flag(name, 0.89, 0.1, 0.9)
     # Ten accusations (one only the model at 0.3 sees) and ten others (one at 0.6, with a name).
@@ -118,12 +122,25 @@ def test_the_flag_and_the_sweep_use_one_rule() -> None:
     assert best.threshold <= 0.3 and best.threshold_no_wrongdoing > 0.6
 
 
+def test_false_seals_are_counted_against_the_ordinary_messages() -> None:
+    # 95 of 100 accusations found, 10 of 1,000 ordinary messages sealed: precision 90 % on this set,
+    # but 89 % at the 8 % of accusations that real mail holds.
+    point = Point(0.1, 0.7, tp=95, fp=10, fn=5, threshold_rules=0.0, negatives=1000)
+    assert point.false_seal_rate == pytest.approx(0.01)
+    assert point.precision_at(0.08) == pytest.approx(0.95 * 0.08 / (0.95 * 0.08 + 0.01 * 0.92))
+    assert "false seals 1.00% of ordinary" in point.line()
+    figures = Figures(messages=110, accusation_tp=9, accusation_fp=2, accusation_fn=1)
+    assert figures.ordinary == 100 and figures.false_seal_rate == pytest.approx(0.02)
+    assert "false seals   2.0% of ordinary messages (2 of 100)" in report("set", figures)
+
+
 def test_shipped_thresholds_are_those_of_the_module() -> None:
     # bench/classifier_eval.py --sweep chose them; the JSON carries what training wrote.
     gates = bundled_gates()
     fresh = Gates(gates.accusation, gates.out_of_scope)
     assert gates.accusation_threshold == fresh.accusation_threshold
     assert gates.accusation_threshold_no_wrongdoing == fresh.accusation_threshold_no_wrongdoing
+    assert gates.accusation_threshold_rules == fresh.accusation_threshold_rules
 
 
 def test_crossed_features_fire_only_with_an_identifiable_target(classifier: Classifier) -> None:
@@ -170,13 +187,16 @@ def test_derived_classifiers_share_the_index_and_keep_the_other_part(classifier:
 def test_the_shipped_accusation_thresholds_are_the_sweeps_choice(held_out: HeldOut) -> None:
     predictions = held_out_predictions(held_out, training_files())
     gates = bundled_gates()
-    shipped = count(predictions, gates.accusation_threshold, gates.accusation_threshold_no_wrongdoing)
-    assert shipped.recall >= MIN_RECALL and shipped.precision >= MIN_PRECISION, shipped.line()
-    best = best_point(predictions)
-    assert best is not None, "no threshold pair reaches the recall wanted"
-    assert (best.threshold, best.threshold_no_wrongdoing) == (
+    shipped = count(predictions, gates.accusation_threshold, gates.accusation_threshold_no_wrongdoing,
+                    threshold_rules=gates.accusation_threshold_rules)
+    assert shipped.recall >= MIN_RECALL and shipped.precision_at() >= MIN_PRECISION, shipped.line()
+    assert shipped.false_seal_rate <= MAX_FALSE_SEAL, shipped.line()
+    best = best_point(predictions, MIN_RECALL)
+    assert best is not None, "no threshold triple reaches the recall wanted"
+    assert (best.threshold, best.threshold_no_wrongdoing, best.threshold_rules) == (
         gates.accusation_threshold,
         gates.accusation_threshold_no_wrongdoing,
+        gates.accusation_threshold_rules,
     ), f"run bench/classifier_eval.py --sweep: the best point is now {best.line()}"
 
 
