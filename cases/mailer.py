@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, selectinload
 
 from cases.domain.mailids import make_message_id
 from cases.domain.notice_templates import ACKNOWLEDGEMENT_MARKER
@@ -38,6 +38,9 @@ PURPOSES = ("reply", "notice", "acknowledgement", "report_back")
 # as "not delivered"): tried and waiting for the next try, given up, or returned by a bounce.
 NOT_DELIVERED = ("retrying", "failed", "bounced")
 GROUP_JOB = "send_case_messages"  # several messages over one SMTP connection
+# Messages of a group locked and recorded as sent per commit: a commit per message cost more than
+# its send, and a worker killed mid-chunk sends at most this many a second time.
+SEND_CHUNK = 20
 
 
 def is_acknowledgement(subject: str | None) -> bool:
@@ -171,8 +174,8 @@ def send_case_message(message_id: int) -> str:
 def send_case_messages(message_ids: list[int]) -> str:
     """Send several outbound messages over one SMTP connection, each recorded and retried on its own.
 
-    Each message is locked, sent and recorded as sent in a commit of its own, so a second run (or a
-    run after a crash) never sends again what was sent. A message the server refuses (a bad
+    Messages are locked, sent and recorded as sent SEND_CHUNK at a time, each chunk in a commit of
+    its own, so a second run never sends again what was sent. A message the server refuses (a bad
     address) is marked retrying, or failed on its last try, alone; a lost connection marks those
     not sent yet. The ones that failed go into one new job, run after the backoff.
     """
@@ -182,23 +185,23 @@ def send_case_messages(message_ids: list[int]) -> str:
     try:
         with _connection() as connection:
             while pending:
-                message = db.session.get(CaseMessage, pending[0], with_for_update=True,
-                                         populate_existing=True)
-                if _not_to_send(message) is None:
-                    assert message is not None
-                    try:
-                        deliver(_email(message), message.message_id or str(message.id), connection)
-                    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
-                        # This message only: the server said no to it and the connection goes on.
-                        failed.append(_failed(message.id, error))
-                    else:
-                        _mark_sent(message)
-                        sent += 1
+                locked = _lock(pending[:SEND_CHUNK])
+                for message_id in pending[:SEND_CHUNK]:
+                    message = locked.get(message_id)
+                    if _not_to_send(message) is None:
+                        assert message is not None
+                        try:
+                            deliver(_email(message), message.message_id or str(message.id), connection)
+                        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+                            # This message only: the server said no to it and the connection goes on.
+                            failed.append(_failed(message_id, error))
+                        else:
+                            _mark_sent(message)
+                            sent += 1
+                    pending.pop(0)
                 db.session.commit()
-                pending.pop(0)
     except (smtplib.SMTPException, OSError) as error:
-        # The server is away or hung up: none of the messages not sent yet left.
-        db.session.rollback()
+        # The server is away or hung up: what was sent stays recorded, the rest was not sent.
         failed += [_failed(message_id, error) for message_id in pending]
         db.session.commit()
     again = [message_id for message_id, tries in failed if tries < MAX_ATTEMPTS]
@@ -208,6 +211,14 @@ def send_case_messages(message_ids: list[int]) -> str:
         current_app.logger.warning("%d of %d message(s) not sent; %d will be tried again", len(failed),
                                    len(set(message_ids)), len(again))
     return f"sent {sent}, failed {len(failed)}"
+
+
+def _lock(message_ids: list[int]) -> dict[int, CaseMessage]:
+    """Lock these messages (a second run of the job waits, then finds them sent), freshly read."""
+    query = (select(CaseMessage).where(CaseMessage.id.in_(message_ids))
+             .options(selectinload(CaseMessage.attachments)).with_for_update(of=CaseMessage)
+             .execution_options(populate_existing=True))
+    return {message.id: message for message in db.session.scalars(query)}
 
 
 def _connection() -> Any:

@@ -189,3 +189,27 @@ def test_a_worker_drains_a_group_in_one_job(app, smtp, redis_url, subprocess_env
     assert len(handler.messages) == 5 and len({peer for peer, _rcpt in handler.peers}) == 1
     db.session.expire_all()
     assert [job.state for job in _jobs()] == ["done"]
+
+
+def test_a_connection_lost_midway_keeps_what_was_sent(app, smtp, monkeypatch):
+    import smtplib
+
+    from cases import mailer
+
+    _port, handler = smtp
+    ids = _queue_group(ADDRESSES)
+    real, calls = mailer.deliver, []
+
+    def hang_up_at_the_third(email, name, connection=None):  # noqa: ANN001, ANN202 - the injected fault
+        calls.append(name)
+        if len(calls) == 3:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        real(email, name, connection)
+
+    monkeypatch.setattr(mailer, "deliver", hang_up_at_the_third)
+    commit_and_dispatch()
+    assert len(handler.messages) == 2
+    db.session.expire_all()
+    assert [_status(i)[0] for i in ids] == ["sent", "sent", "retrying", "retrying", "retrying"]
+    assert _status(ids[2])[1] == "server_unreachable"
+    assert _jobs()[-1].args == {"message_ids": ids[2:]}
