@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import smtplib
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
-from flask_mail import Message
-from sqlalchemy import event
+from flask_mail import Connection, Message
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, selectinload
 
 from cases.domain.mailids import make_message_id
 from cases.domain.notice_templates import ACKNOWLEDGEMENT_MARKER
@@ -18,8 +21,9 @@ from cases.extensions import db, mail
 from cases.jobs import job
 from cases.models import Case, CaseMessage, StaffUser
 from cases.models.types import utcnow
-from cases.outbox import add_job
+from cases.outbox import MAX_ATTEMPTS, add_job, retry_later
 from cases.secret_box import seal, unseal
+from cases.transaction_info import transaction_key
 from cases.triage.workflow import note_event
 
 LOOP_HEADER = "X-HQCBD-Loop"
@@ -33,6 +37,10 @@ PURPOSES = ("reply", "notice", "acknowledgement", "report_back")
 # Delivery states of an outbound e-mail that mean it has not reached the person (shown to staff
 # as "not delivered"): tried and waiting for the next try, given up, or returned by a bounce.
 NOT_DELIVERED = ("retrying", "failed", "bounced")
+GROUP_JOB = "send_case_messages"  # several messages over one SMTP connection
+# Messages of a group locked and recorded as sent per commit: a commit per message cost more than
+# its send, and a worker killed mid-chunk sends at most this many a second time.
+SEND_CHUNK = 20
 
 
 def is_acknowledgement(subject: str | None) -> bool:
@@ -89,9 +97,26 @@ def queue_outbound_message(
     message.needs_message_id = True  # type: ignore[attr-defined]  (read by _our_message_id)
     db.session.add(message)
     # The job names the message by its id, known once the message is written: no flush here,
-    # so that a mailbox group or a web request writes everything in one flush.
-    add_job("send_case_message", message_id=message)
+    # so that a mailbox group or a web request writes everything in one flush. The job itself is
+    # asked for by that flush (_ask_for_sending): one job for all the messages it writes.
+    db.session.info.setdefault(_TO_SEND, []).append(message)
     return message
+
+
+_TO_SEND = transaction_key("messages_to_send")  # session.info: queued, their job not asked for yet
+
+
+@event.listens_for(Session, "before_flush")
+def _ask_for_sending(session: Session, _context: object, _instances: object) -> None:
+    # One message: its own job, as always. Several (a mailbox group's acknowledgements): one job
+    # that sends them all over one SMTP connection (about 15 ms of a worker's time saved each).
+    queued = session.info.pop(_TO_SEND, None)
+    if not queued:
+        return
+    if len(queued) == 1:
+        add_job("send_case_message", message_id=queued[0])
+    else:
+        add_job(GROUP_JOB, message_ids=queued)
 
 
 @event.listens_for(CaseMessage, "before_insert")
@@ -136,6 +161,85 @@ def _not_delivered(error: BaseException, *, attempts: int, final: bool, message_
 def send_case_message(message_id: int) -> str:
     """Send one outbound case message (idempotent: a sent message is not sent again)."""
     message = db.session.get(CaseMessage, message_id)
+    why_not = _not_to_send(message)
+    if why_not is not None:
+        return why_not
+    assert message is not None
+    deliver(_email(message), message.message_id or str(message.id))
+    _mark_sent(message)
+    return "sent"
+
+
+@job(GROUP_JOB)
+def send_case_messages(message_ids: list[int]) -> str:
+    """Send several outbound messages over one SMTP connection, each recorded and retried on its own.
+
+    Messages are locked, sent and recorded as sent SEND_CHUNK at a time, each chunk in a commit of
+    its own, so a second run never sends again what was sent. A message the server refuses (a bad
+    address) is marked retrying, or failed on its last try, alone; a lost connection marks those
+    not sent yet. The ones that failed go into one new job, run after the backoff.
+    """
+    pending = sorted(set(message_ids))
+    failed: list[tuple[int, int]] = []  # (message id, its failed tries)
+    sent = 0
+    try:
+        with _connection() as connection:
+            while pending:
+                locked = _lock(pending[:SEND_CHUNK])
+                for message_id in pending[:SEND_CHUNK]:
+                    message = locked.get(message_id)
+                    if _not_to_send(message) is None:
+                        assert message is not None
+                        try:
+                            deliver(_email(message), message.message_id or str(message.id), connection)
+                        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+                            # This message only: the server said no to it and the connection goes on.
+                            failed.append(_failed(message_id, error))
+                        else:
+                            _mark_sent(message)
+                            sent += 1
+                    pending.pop(0)
+                db.session.commit()
+    except (smtplib.SMTPException, OSError) as error:
+        # The server is away or hung up: what was sent stays recorded, the rest was not sent.
+        failed += [_failed(message_id, error) for message_id in pending]
+        db.session.commit()
+    again = [message_id for message_id, tries in failed if tries < MAX_ATTEMPTS]
+    if again:
+        retry_later(GROUP_JOB, min(tries for _, tries in failed), message_ids=again)
+    if failed:
+        current_app.logger.warning("%d of %d message(s) not sent; %d will be tried again", len(failed),
+                                   len(set(message_ids)), len(again))
+    return f"sent {sent}, failed {len(failed)}"
+
+
+def _lock(message_ids: list[int]) -> dict[int, CaseMessage]:
+    """Lock these messages (a second run of the job waits, then finds them sent), freshly read."""
+    query = (select(CaseMessage).where(CaseMessage.id.in_(message_ids))
+             .options(selectinload(CaseMessage.attachments)).with_for_update(of=CaseMessage)
+             .execution_options(populate_existing=True))
+    return {message.id: message for message in db.session.scalars(query)}
+
+
+def _connection() -> Any:
+    """One SMTP connection for a group (none when mail is written as files)."""
+    if current_app.config.get("MAIL_FILE_DIR") and not current_app.config.get("MAIL_SUPPRESS_SEND"):
+        return contextlib.nullcontext(None)
+    return mail.connect()
+
+
+def _failed(message_id: int, error: BaseException) -> tuple[int, int]:
+    """Record a failed try of one message of a group (the single job's hook); (id, tries so far)."""
+    message = db.session.get(CaseMessage, message_id)
+    if message is None or message.delivery_status == "sent":
+        return message_id, MAX_ATTEMPTS  # nothing to try again
+    attempts = (message.delivery_attempts or 0) + 1
+    _not_delivered(error, attempts=attempts, final=attempts >= MAX_ATTEMPTS, message_id=message_id)
+    return message_id, attempts
+
+
+def _not_to_send(message: CaseMessage | None) -> str | None:
+    """Why a message is not (or no longer) to be sent, recording "no address" on it; None: send it."""
     if message is None or message.direction != "outbound":
         return "missing"
     if message.delivery_status == "sent":
@@ -143,6 +247,11 @@ def send_case_message(message_id: int) -> str:
     if not message.recipients:
         message.delivery_status, message.sealed_secret = "no_address", None
         return "no address"
+    return None
+
+
+def _email(message: CaseMessage) -> Message:
+    """The e-mail of an outbound case message, its secret put in."""
     email = Message(
         subject=message.subject,
         recipients=[message.recipients],
@@ -155,18 +264,24 @@ def send_case_message(message_id: int) -> str:
         email.attach(filename=attachment.filename, content_type=attachment.content_type,
                      data=attachment.data, disposition="attachment")
     email.msgId = f"<{message.message_id}>"
-    deliver(email, message.message_id or str(message.id))
+    return email
+
+
+def _mark_sent(message: CaseMessage) -> None:
     # Sent: the code is in the person's mailbox and nowhere else, not even encrypted.
     message.delivery_status, message.sealed_secret = "sent", None
     message.delivery_attempts, message.delivery_error = (message.delivery_attempts or 0) + 1, None
-    return "sent"
 
 
-def deliver(email: Message, name: str) -> None:
-    """Send ``email`` by SMTP, or write it as ``<name>.eml`` when MAIL_FILE_DIR is set."""
+def deliver(email: Message, name: str, connection: Connection | None = None) -> None:
+    """Send ``email`` by SMTP (over ``connection`` when given), or write it as ``<name>.eml`` when
+    MAIL_FILE_DIR is set."""
     folder = current_app.config.get("MAIL_FILE_DIR")
     if not folder or current_app.config.get("MAIL_SUPPRESS_SEND"):
-        mail.send(email)
+        if connection is not None:
+            connection.send(email)
+        else:
+            mail.send(email)
         return
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)

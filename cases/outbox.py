@@ -46,14 +46,41 @@ def add_job(job: str, **args: int | str | Any) -> OutboxItem:
         raise KeyError(f"unknown job {job!r}")
     item = OutboxItem(job=job, args={}, created_at=utcnow())
     db.session.info.setdefault(_ADDED, []).append(item)
-    refs = {name: value for name, value in args.items() if isinstance(value, db.Model)}
+    refs = {name: value for name, value in args.items() if _is_ref(value)}
     plain = {name: value for name, value in args.items() if name not in refs}
-    if any(value.id is None for value in refs.values()):
+    if any(_ids(value) is None for value in refs.values()):
         item.args = plain
         db.session.info.setdefault(_WAITING, []).append((item, refs))
     else:
-        item.args = {**plain, **{name: value.id for name, value in refs.items()}}
+        item.args = {**plain, **{name: _ids(value) for name, value in refs.items()}}
         db.session.add(item)
+    return item
+
+
+def _is_ref(value: object) -> bool:
+    """A model instance, or a list of them (a job about several messages), stands for its id(s)."""
+    if isinstance(value, list):
+        return any(isinstance(v, db.Model) for v in value)
+    return isinstance(value, db.Model)
+
+
+def _ids(value: Any) -> Any:
+    """The id(s) a reference stands for, or None while one of them is not written yet."""
+    if isinstance(value, list):
+        ids = [v.id if isinstance(v, db.Model) else v for v in value]
+        return None if any(i is None for i in ids) else ids
+    return value.id
+
+
+def retry_later(job: str, attempts: int, **args: int | str | Any) -> OutboxItem:
+    """Ask for ``job`` again once the backoff after ``attempts`` failed tries has passed.
+
+    Written as a stale "enqueued" row, as an embedded retry is: the sweep (every minute by rq cron,
+    after each batch of a poll, or in-process) takes it when it comes due. Arguments are ids.
+    """
+    item = OutboxItem(job=job, args=args, created_at=utcnow(), state="enqueued",
+                      enqueued_at=utcnow() - STALE_AFTER + retry_delay(attempts))
+    db.session.add(item)
     return item
 
 
@@ -64,8 +91,8 @@ def _write_waiting(session: Session, _context: object) -> None:
         return
     still = []
     for item, refs in waiting:
-        if all(value.id is not None for value in refs.values()):
-            item.args = {**item.args, **{name: value.id for name, value in refs.items()}}
+        if all(_ids(value) is not None for value in refs.values()):
+            item.args = {**item.args, **{name: _ids(value) for name, value in refs.items()}}
             session.add(item)  # written by the next flush
         else:
             still.append((item, refs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import sys
 import time
 
 import click
@@ -59,6 +60,33 @@ def wait_for_mail(settings: MailboxSettings, timeout: float, lock: PollerLock) -
         client.logout()
 
 
+class Progress:
+    """A poll's progress as lines on stderr, at most one a second, and its last line when done
+    (a large backlog on a terminal); stdout keeps only the summary."""
+
+    def __init__(self, every: float = 1.0) -> None:
+        self.every = every
+        self.total = 0
+        self.last: float | None = None
+
+    def __call__(self, summary: Summary, total: int) -> None:
+        """Print where the poll is, unless a line was printed less than ``every`` seconds ago."""
+        self.total = total
+        now = time.monotonic()
+        if total and (self.last is None or now - self.last >= self.every):
+            self.last = now
+            click.echo(self._line(summary), err=True)
+
+    def done(self, summary: Summary) -> None:
+        """The last line, with the time the poll took (nothing when there was nothing new)."""
+        if self.total:
+            click.echo(f"{self._line(summary)} in {summary.seconds:.1f} s", err=True)
+
+    def _line(self, summary: Summary) -> str:
+        return (f"mailbox poll: {summary.fetched}/{self.total} fetched, {summary.new_cases} new cases, "
+                f"{summary.threaded} threaded, {summary.quarantined} quarantined")
+
+
 def _print(summary: Summary, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary.as_dict(), sort_keys=True))
@@ -78,9 +106,14 @@ def mailbox_cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--interval", type=float, default=None, help="Seconds between polls (MAILBOX_POLL_INTERVAL).")
 @click.option("--rounds", type=int, default=0, hidden=True, help="Stop a loop after this many polls.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show the progress on stderr (default: when stderr is a terminal).")
 @with_appcontext
-def poll_command(mode: str, idle: bool, as_json: bool, interval: float | None, rounds: int) -> None:
+def poll_command(mode: str, idle: bool, as_json: bool, interval: float | None, rounds: int,
+                 progress: bool | None) -> None:
     """Take every new message of the mailbox exactly once."""
+    if progress is None:
+        progress = sys.stderr.isatty()
     settings = load_settings()
     if not settings.host:
         raise click.ClickException("IMAP_HOST is not set: there is no mailbox to poll")
@@ -98,7 +131,11 @@ def poll_command(mode: str, idle: bool, as_json: bool, interval: float | None, r
         done = 0
         while True:
             try:
-                _print(Poller(settings, lock).run(), as_json)
+                shown = Progress() if progress else None
+                summary = Poller(settings, lock, progress=shown).run()
+                if shown is not None:
+                    shown.done(summary)
+                _print(summary, as_json)
             except (LockLost, KeyboardInterrupt):
                 raise
             except Exception as error:

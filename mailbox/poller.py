@@ -124,12 +124,20 @@ class Poller:
     """One poll of one folder of one mailbox (hold the lock before calling run)."""
 
     def __init__(self, settings: MailboxSettings, lock: PollerLock | None = None,
-                 client_factory: Callable[[MailboxSettings], IMAPClient] = connect) -> None:
+                 client_factory: Callable[[MailboxSettings], IMAPClient] = connect,
+                 progress: Callable[[Summary, int], None] | None = None) -> None:
         self.settings = settings
         self.lock = lock
         self.client_factory = client_factory
         self.policy = Policy(max_bytes=settings.max_bytes, ack_per_day=settings.ack_per_day)
         self.summary = Summary()
+        # Told (the summary so far, the new messages this poll takes) as groups are recorded.
+        self.progress = progress
+        self.total = 0
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.summary, self.total)
 
     def run(self) -> Summary:
         """Poll once: finish server steps left behind, then take every new UID in batches."""
@@ -169,6 +177,8 @@ class Poller:
         new = sorted(uid for uid in client.search(["UID", f"{last_uid + 1}:*"])
                      if uid > last_uid and uid not in known)
         db.session.rollback()  # end the read transaction before the long fetch
+        self.total = len(new)
+        self._report()
         floor: int | None = None
         # Batch k+1 is fetched (and parsed in a second process, for a backlog) while batch k is
         # recorded; nothing is done on the server for a batch before its own commit.
@@ -277,6 +287,7 @@ class Poller:
             if messages is not None and ahead:
                 self.summary.parsed_ahead += len(messages)
             done += self._record_all(items, messages)
+            self._report()
         return done
 
     def _record_all(self, items: list[tuple[LedgerKey, Fetched]],

@@ -25,6 +25,7 @@ from cases.domain.reply_points import ReplyPoint
 from cases.extensions import db
 from cases.handling import approval, discipline, drafts, ratings, sending
 from cases.intake import NewCase, record_case
+from cases.mailer import GROUP_JOB
 from cases.models import Area, Case, CaseMessage, OutboxItem, Problem
 from cases.outbox import flush_until_clean
 from cases.triage import decisions, links, routing
@@ -377,11 +378,14 @@ def silence_outbox(after_id: int) -> int:
     items = list(
         db.session.scalars(
             select(OutboxItem).where(
-                OutboxItem.id > after_id, OutboxItem.job == "send_case_message", OutboxItem.state == "pending"
+                OutboxItem.id > after_id, OutboxItem.job.in_(("send_case_message", GROUP_JOB)),
+                OutboxItem.state == "pending",
             )
         )
     )
-    message_ids = [int(item.args.get("message_id", 0)) for item in items]
+    # A single message's job names it; a group's job (several in one flush) names them all.
+    message_ids = [int(i) for item in items for i in [item.args.get("message_id", 0),
+                                                       *item.args.get("message_ids", [])]]
     now = datetime.now(UTC)
     for item in items:
         item.state, item.done_at, item.last_error = "done", now, NOT_SENT

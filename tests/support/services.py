@@ -188,15 +188,18 @@ def stoppable_redis() -> Iterator[StoppableRedis]:
 
 
 class CollectingHandler:
-    """An aiosmtpd handler that keeps every message it receives."""
+    """An aiosmtpd handler that keeps every message it receives, and the connection (the client's
+    address and port, one per SMTP connection) each came over."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.peers: list[tuple[object, list[str]]] = []
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
         self.messages.append(
             (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)  # type: ignore[attr-defined]
         )
+        self.peers.append((session.peer, list(envelope.rcpt_tos)))  # type: ignore[attr-defined]
         return "250 OK"
 
 
