@@ -146,6 +146,7 @@ def home() -> str:
         logout_form=LogoutForm(),
         may_enter=bool(user.roles & TRIAGE_ROLES),
         may_read_reports=role_names.can_see_reports(user.roles),
+        may_edit_notices=role_names.can_edit_notices(user.roles),
         notices=notices_for(user),
     )
 
