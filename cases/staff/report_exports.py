@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from flask import Response, abort, redirect, request, stream_with_context, url_for
@@ -43,7 +43,7 @@ def _filename(query: ReportQuery, extension: str) -> str:
     return f"report-{filters.start.isoformat()}-{filters.end.isoformat()}.{extension}"
 
 
-def _cell(sheet: WriteOnlyWorksheet, name: str, value: int | float | None) -> Any:
+def figure_cell(sheet: WriteOnlyWorksheet, name: str, value: int | float | None) -> Any:
     """A figure's cell, formatted by its unit (None stays empty: no denominator)."""
     cell = WriteOnlyCell(sheet, value=value)
     number_format = _FORMATS.get(BY_NAME[name].unit)
@@ -72,14 +72,14 @@ def write_workbook(target: IO[bytes], query: ReportQuery, total: FigureSet,
     figures.append([])
     figures.append([_("Figure"), _("Machine name"), _("Value")])
     for name in NAMES:
-        figures.append([label_of(name), name, _cell(figures, name, total[name])])
+        figures.append([label_of(name), name, figure_cell(figures, name, total[name])])
     by_department = book.create_sheet(_("By department"))
     by_department.append([_("Department"), _("Code"), *(label_of(name) for name in NAMES)])
     by_department.append(["", "", *NAMES])
     department = group_namer("department", all_departments())
     for row in groups:
         by_department.append([department(row.group), row.group,
-                              *(_cell(by_department, name, row[name]) for name in NAMES)])
+                              *(figure_cell(by_department, name, row[name]) for name in NAMES)])
     definitions = book.create_sheet(_("Definitions of the figures"))
     definitions.append([_("Machine name"), _("Figure"), _("How it is counted")])
     for definition in DEFINITIONS:
@@ -94,6 +94,15 @@ def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
             yield chunk
     finally:
         spool.close()
+
+
+def xlsx_download(write: Callable[[IO[bytes]], None], filename: str) -> BaseResponse:
+    """A workbook ``write`` puts into a spool (on disk past 8 MB: never whole in memory), sent in pieces."""
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  (closed by _chunks)
+    write(spool)
+    response = Response(_chunks(spool), mimetype=XLSX_TYPE)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response
 
 
 def _by_department(query: ReportQuery) -> list[FigureSet]:
@@ -116,12 +125,7 @@ def report_xlsx() -> BaseResponse:
         return refused
     total = compute_figures(query.filters, viewer_may_see_sealed=can_read_unscreened(me()))
     groups = _by_department(query)
-    # On disk past 8 MB: a large workbook never sits in memory whole.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  (closed by _chunks)
-    write_workbook(spool, query, total, groups)
-    response = Response(_chunks(spool), mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = content_disposition(_filename(query, "xlsx"))
-    return response
+    return xlsx_download(lambda spool: write_workbook(spool, query, total, groups), _filename(query, "xlsx"))
 
 
 def _csv_lines(by: str, groups: list[FigureSet]) -> Iterator[str]:

@@ -6,19 +6,17 @@ figures (rates as fractions formatted as per cent) so they can be recomputed.
 
 from __future__ import annotations
 
-import tempfile
 from typing import IO
 
-from flask import Response, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from werkzeug.wrappers import Response as BaseResponse
 
-from cases.domain.filenames import content_disposition
 from cases.reports import DEFINITIONS, NAMES, FigureSet
 from cases.staff import staff_bp
 from cases.staff.admin_common import me
-from cases.staff.report_exports import XLSX_TYPE, _cell, _chunks
+from cases.staff.report_exports import figure_cell, xlsx_download
 from cases.staff.report_monthly import MonthlyReport, build_report, read_month, report_title
 from cases.staff.report_tables import label_of
 from cases.staff.report_views import reports_required
@@ -29,7 +27,7 @@ def _groups(book: Workbook, title: str, heading: str, rows: list[tuple[str, str,
     sheet.append([heading, _("Code"), *(label_of(name) for name in NAMES)])
     sheet.append(["", "", *NAMES])
     for name, code, figures in rows:
-        sheet.append([name, code, *(_cell(sheet, key, figures[key]) for key in NAMES)])
+        sheet.append([name, code, *(figure_cell(sheet, key, figures[key]) for key in NAMES)])
 
 
 def write_monthly(target: IO[bytes], report: MonthlyReport) -> None:
@@ -45,14 +43,14 @@ def write_monthly(target: IO[bytes], report: MonthlyReport) -> None:
     summary.append([])
     summary.append([_("Figure"), _("Machine name"), _("Value")])
     for name in NAMES:
-        summary.append([label_of(name), name, _cell(summary, name, report.total[name])])
+        summary.append([label_of(name), name, figure_cell(summary, name, report.total[name])])
     compared = book.create_sheet(_("Compared with the previous month"))
     compared.append([_("Figure"), _("Machine name"), report.month.label(), report.previous.label(),
                      _("Difference")])
     for row in report.comparisons:
-        compared.append([row.label, row.name, _cell(compared, row.name, report.total[row.name]),
-                         _cell(compared, row.name, report.before[row.name]),
-                         _cell(compared, row.name, row.difference)])
+        compared.append([row.label, row.name, figure_cell(compared, row.name, report.total[row.name]),
+                         figure_cell(compared, row.name, report.before[row.name]),
+                         figure_cell(compared, row.name, row.difference)])
     _groups(book, _("By department"), _("Department"), report.departments)
     _groups(book, _("By rectification problem"), _("Rectification problem"), report.problems)
     overdue = book.create_sheet(_("Overdue cases"))
@@ -75,8 +73,5 @@ def report_monthly_xlsx() -> BaseResponse:
     month, error = read_month(request.args.get("month", ""))
     if error:
         return redirect(url_for("staff.report_monthly", **request.args))
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115  (closed by _chunks)
-    write_monthly(spool, build_report(me(), month))
-    response = Response(_chunks(spool), mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = content_disposition(f"monthly-report-{month.key()}.xlsx")
-    return response
+    report = build_report(me(), month)
+    return xlsx_download(lambda spool: write_monthly(spool, report), f"monthly-report-{month.key()}.xlsx")
