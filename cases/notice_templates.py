@@ -242,7 +242,7 @@ def save_template(key: str, language: str, subject: str, body: str, *, actor: St
 
 
 def tracking_url() -> str:
-    """The public tracking page's address (empty outside a request without SERVER_NAME)."""
+    """The public tracking page's address; outside a request it needs SERVER_NAME (else empty)."""
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for("feedback.track", _external=True)
     return ""

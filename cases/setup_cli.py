@@ -74,6 +74,7 @@ def init_command(admin_email: str) -> None:
     click.echo(f"departments added: {departments}; routing rules added: {rules}")
     click.echo(f"discipline measures added: {measures}")
     click.echo(f"outgoing mail: {_mail_destination()}")
+    click.echo(f"links in mail: {_link_base()}")
     click.echo(f"notice templates added: {templates}")
     if password is not None:
         click.echo(f"first admin created: {admin_email}")
@@ -124,6 +125,16 @@ def _mail_destination() -> str:
     if config.get("MAIL_FILE_DIR"):
         return f"written as .eml files to {config['MAIL_FILE_DIR']} (not sent; set MAIL_SERVER to send)"
     return f"SMTP {config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+
+
+def _link_base() -> str:
+    """How links in mail made outside a request start, or a warning that they will be missing."""
+    config = current_app.config
+    if config.get("SERVER_NAME"):
+        return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}/"
+    if config.get("REDIS_URL"):
+        return "MISSING: set SERVER_NAME, or mail sent by the worker and cron has no tracking link"
+    return "the address of the request (set SERVER_NAME for mail sent by cron and the poller)"
 
 
 @users_cli.command("token")
@@ -194,5 +205,6 @@ def about_command() -> None:
     click.echo(f"database: {url.render_as_string(hide_password=True)}")
     click.echo(f"redis: {config['REDIS_URL'] or 'none (embedded mode: jobs run in-process)'}")
     click.echo(f"outgoing mail: {_mail_destination()}")
+    click.echo(f"links in mail: {_link_base()}")
     click.echo(f"imap: {config['IMAP_HOST'] or 'not configured'}")
     click.echo(f"mailbox package: {config['MAILBOX_PACKAGE']}")

@@ -46,3 +46,21 @@ def test_environment_names(tmp_path):
 def test_times_are_shown_in_shanghai(app):
     assert local_time(datetime(2026, 11, 28, 16, 30, tzinfo=UTC)) == "2026-11-29 00:30"
     assert local_time(None) == ""
+
+
+def test_public_host_name_from_the_environment(tmp_path):
+    config = load_config(tmp_path, env={"SERVER_NAME": "yijian.example.gov.cn"})
+    assert (config["SERVER_NAME"], config["PREFERRED_URL_SCHEME"]) == ("yijian.example.gov.cn", "https")
+    assert load_config(tmp_path, env={})["SERVER_NAME"] is None
+
+
+def test_mail_made_outside_a_request_links_to_the_public_site(app, client):
+    """The worker, cron and the poller have no request: the tracking link comes from SERVER_NAME."""
+    from cases.notice_templates import tracking_url
+
+    assert tracking_url() == ""  # no request, no SERVER_NAME: nothing to build on
+    app.config["SERVER_NAME"] = "yijian.example.gov.cn"
+    with app.app_context():  # as a job's context is made, after the configuration is read
+        assert tracking_url().startswith("https://yijian.example.gov.cn/")
+    # Requests for another host name (a proxy's, the test client's) are still served (Flask 3.1).
+    assert client.get("/", headers={"Host": "10.0.0.5:8000"}).status_code == 200
