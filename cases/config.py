@@ -109,8 +109,11 @@ def load_config(instance_path: Path, env: dict[str, str] | None = None) -> dict[
         "MAIL_FILE_DIR": _mail_file_dir(env, instance_path, embedded=redis_url is None),
         # The site's public host name: links in mail made outside a request (the RQ worker, cron,
         # the mailbox poller) are built on it. Flask 3.1 does not restrict requests to it.
+        # (The test client also takes its scheme from PREFERRED_URL_SCHEME: http unless a public
+        # name is given.)
         "SERVER_NAME": env.get("SERVER_NAME", "").strip() or None,
-        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "").strip() or "https",
+        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "").strip()
+        or ("https" if env.get("SERVER_NAME", "").strip() else "http"),
         "IMAP_HOST": env.get("IMAP_HOST") or None,
         "IMAP_PORT": int(env["IMAP_PORT"]) if env.get("IMAP_PORT") else None,
         "IMAP_USER": env.get("IMAP_USER") or None,

@@ -51,7 +51,8 @@ def test_times_are_shown_in_shanghai(app):
 def test_public_host_name_from_the_environment(tmp_path):
     config = load_config(tmp_path, env={"SERVER_NAME": "yijian.example.gov.cn"})
     assert (config["SERVER_NAME"], config["PREFERRED_URL_SCHEME"]) == ("yijian.example.gov.cn", "https")
-    assert load_config(tmp_path, env={})["SERVER_NAME"] is None
+    plain = load_config(tmp_path, env={})
+    assert (plain["SERVER_NAME"], plain["PREFERRED_URL_SCHEME"]) == (None, "http")
 
 
 def test_mail_made_outside_a_request_links_to_the_public_site(app, client):
@@ -59,7 +60,7 @@ def test_mail_made_outside_a_request_links_to_the_public_site(app, client):
     from cases.notice_templates import tracking_url
 
     assert tracking_url() == ""  # no request, no SERVER_NAME: nothing to build on
-    app.config["SERVER_NAME"] = "yijian.example.gov.cn"
+    app.config.update(SERVER_NAME="yijian.example.gov.cn", PREFERRED_URL_SCHEME="https")
     with app.app_context():  # as a job's context is made, after the configuration is read
         assert tracking_url().startswith("https://yijian.example.gov.cn/")
     # Requests for another host name (a proxy's, the test client's) are still served (Flask 3.1).
