@@ -114,6 +114,13 @@ def _text_door(case: Case) -> tuple[ColumnElement[bool] | None, list[ColumnEleme
     return or_(*(_has_word(word) for word in words)), []
 
 
+def _phone_digits(column: ColumnElement[str]) -> ColumnElement[str]:
+    """SQL: a phone number without the spaces, dashes, brackets, dots and plus people type."""
+    for mark in (" ", "-", "(", ")", ".", "+"):
+        column = func.replace(column, mark, "")
+    return column
+
+
 def _quoting_door(case: Case) -> ColumnElement[bool]:
     """SQL: cases whose words hold this case's reference (its year and number: the search index)."""
     year_number = " ".join(index_words(case.reference).split()[1:])  # "hq 2026 000123" → "2026 000123"
@@ -127,12 +134,12 @@ def _candidates(user: StaffUser, case: Case, now: datetime, with_sender: bool) -
     doors: list[tuple[ColumnElement[bool], list[ColumnElement[object]]]] = []
     if with_sender:
         email = (case.submitter_email or "").strip()
-        phone = (case.submitter_phone or "").strip()
+        phone_keys = [key for key in rule.sender_keys("", case.submitter_phone) if key.startswith("phone:")]
         senders = []
         if "@" in email:
             senders.append(Case.submitter_email.in_({email, email.lower()}))
-        if phone:
-            senders.append(Case.submitter_phone == phone)
+        for key in phone_keys:  # "138 0013 8000" and "+86-13800138000" are one sender: the rule decides
+            senders.append(_phone_digits(Case.submitter_phone).like("%" + key.removeprefix("phone:")))
         if senders:
             doors.append((or_(*senders), []))
     quoted = rule.quoted_references(*_texts(case))

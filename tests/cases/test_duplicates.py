@@ -81,6 +81,14 @@ def test_same_sender_is_found_and_said(world: None, client: FlaskClient) -> None
     assert other.reference not in shown or "similar text" in shown  # the other one only by its text
 
 
+def test_the_same_phone_typed_two_ways_is_one_sender(world: None, client: FlaskClient) -> None:
+    first = new_case(VACANCY, subject="", email="", phone="139 1111-3333")
+    later = new_case(TRAFFIC, subject="", email="", phone="+86 13911113333")
+    assert found_for("triager", later) == [first.reference]
+    stranger_by_phone = new_case(TRAFFIC, subject="", email="", phone="139 1111 4444")
+    assert first.reference not in found_for("triager", stranger_by_phone)
+
+
 def test_a_quoted_reference_is_found_either_way(world: None, client: FlaskClient) -> None:
     first = stranger(5, TRAFFIC)
     quoting = stranger(6, f"关于我上次提交的{first.reference}，至今没有回音，请尽快处理。")
