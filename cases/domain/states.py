@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 CHANNELS: tuple[str, ...] = ("web", "email", "letter", "phone", "visit")
 # Channels typed in by the party office (the others arrive by themselves).
@@ -40,6 +41,21 @@ FINAL_STATUSES = frozenset({NOT_ACCEPTED, DUPLICATE, OUT_OF_SCOPE, CLOSED})
 WITH_DEPARTMENT = frozenset({ASSIGNED, ANSWERED, OFFICE_REVIEW})
 # Statuses in which the reply (or the review's reply) is owed: the reply clock runs.
 REPLY_PENDING = frozenset({ACCEPTED, ASSIGNED, ANSWERED, OFFICE_REVIEW, APPROVED, REVIEW, RE_REVIEW})
+
+
+def running_clock(status: str) -> str | None:
+    """The clock that runs in ``status``: "acceptance" (the decision), "reply", or None."""
+    if status == RECEIVED:
+        return "acceptance"
+    return "reply" if status in REPLY_PENDING else None
+
+
+def running_due(status: str, acceptance_due: date | None, reply_due: date | None) -> date | None:
+    """The due date of the clock that runs in ``status`` (see ``running_clock``), or None."""
+    clock = running_clock(status)
+    return acceptance_due if clock == "acceptance" else reply_due if clock == "reply" else None
+
+
 # Statuses in which the draft waits for an approval.
 AWAITING_APPROVAL = frozenset({ANSWERED, OFFICE_REVIEW})
 

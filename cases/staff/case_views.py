@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from cases.domain import clocks as clock_rules
 from cases.domain.filenames import content_disposition
-from cases.domain.states import CHANNELS, KINDS, STATUSES
+from cases.domain.states import CHANNELS, KINDS, STATUSES, running_clock, running_due
 from cases.extensions import db
 from cases.handling.actions import available_actions
 from cases.models import Attachment, Case, CaseMessage, Department, StaffUser
@@ -22,6 +22,7 @@ from cases.staff.labels import (
     actor_label,
     channel_label,
     clock_label,
+    days_left_words,
     delivery_label,
     event_label,
     event_reason,
@@ -31,7 +32,7 @@ from cases.staff.labels import (
 )
 from cases.staff.panels import panels_for
 from cases.triage import access
-from cases.triage.calendar import local_date
+from cases.triage.calendar import current_calendar, local_date
 from cases.triage.inbox import InboxFilters, count_badges, inbox_page
 from cases.triage.links import current_problems
 from cases.triage.locks import holder, take_lock
@@ -89,6 +90,8 @@ def _template_helpers() -> dict[str, object]:
         "rating_label": rating_label,
         "clock_label": clock_label,
         "notice_title": notice_title,
+        "days_left_words": days_left_words,
+        "running_due": lambda case: running_due(case.status, case.acceptance_due, case.reply_due),
     }
 
 
@@ -178,7 +181,10 @@ def render_case(case: Case, *, refusal: str = "", kept: dict[str, dict[str, str]
         departments=departments,
         problems=problems,
         kinds=KINDS,
-        is_overdue=clock_rules.is_overdue,
+        running_clock=running_clock(case.status),
+        days_left=clock_rules.working_days_left(
+            current_calendar(), running_due(case.status, case.acceptance_due, case.reply_due),
+            local_date(now)),
         today=local_date(now),
         new_code=pop_new_case_code(case.reference),
         panels=panels_for(user, case, now),

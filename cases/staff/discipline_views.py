@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -27,7 +27,7 @@ from cases.outbox import commit_and_dispatch
 from cases.staff import staff_bp
 from cases.staff.case_views import case_page, me, visible_case_or_404
 from cases.staff.discipline_forms import ConcludeForm, ReportBackForm, StepForm
-from cases.staff.labels import report_back_delivery_label, report_back_method_label
+from cases.staff.labels import days_left_words, report_back_delivery_label, report_back_method_label
 from cases.staff.panels import case_panel
 from cases.triage import access
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
@@ -68,16 +68,6 @@ def _shown(form_type: type, fresh: Callable[[], Any], today: date | None = None)
     return form
 
 
-def _days_left_words(days: int | None) -> str:
-    if days is None:
-        return ""
-    if days > 0:
-        return ngettext("%(num)d working day left", "%(num)d working days left", days)
-    if days == 0:
-        return _("due today")
-    return ngettext("%(num)d working day overdue", "%(num)d working days overdue", -days)
-
-
 def _closing_hint(refusal: str | None) -> str:
     if refusal == rules.NO_STEP:
         return _("Closing needs at least one recorded step, and the handling must end with a step that "
@@ -100,7 +90,7 @@ def _report_back(case: Case, today: date) -> dict[str, Any]:
     may_record = not case.anonymous and discipline.may_report_back_again(case)
     return {
         "due": case.report_back_due,
-        "days_left": "" if done else _days_left_words(days),
+        "days_left": "" if done else days_left_words(days),
         "overdue": not done and clock_rules.is_overdue(case.report_back_due, today),
         "done": done,
         "form": _shown(ReportBackForm, lambda: _report_back_form(case), today) if may_record else None,

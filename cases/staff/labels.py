@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Lazy, because labels are built at import time but translated per request; named _ so that
 # pybabel extract finds the strings with its default keywords (no -k option needed).
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _
 
 from cases.domain import roles, states
@@ -340,3 +341,14 @@ def department_kind_label(kind: str) -> str:
 def audit_label(table: dict[str, object], code: str) -> str:
     """The translated label of an audit entity, action or field code (the code when unknown)."""
     return str(table.get(code, code))
+
+
+def days_left_words(days: int | None) -> str:
+    """Working days left on a clock in words ("还剩 3 个工作日", "今天到期", "已超期 2 个工作日")."""
+    if days is None:
+        return ""
+    if days > 0:
+        return ngettext("%(num)d working day left", "%(num)d working days left", days)
+    if days == 0:
+        return gettext("due today")
+    return ngettext("%(num)d working day overdue", "%(num)d working days overdue", -days)

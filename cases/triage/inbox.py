@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from cases.domain import roles as role_names
 from cases.domain.search_words import query_words
-from cases.domain.states import ACCEPTED, ANSWERED, APPROVED, ASSIGNED, OPEN_STATUSES, RECEIVED, STATUSES
+from cases.domain.states import OPEN_STATUSES, RECEIVED, REPLY_PENDING, STATUSES
 from cases.domain.text_input import clean_line, parse_id
 from cases.extensions import db
 from cases.models import Case, CaseRating, Department, Problem, StaffUser
@@ -21,7 +21,6 @@ from cases.models.case import case_problem
 from cases.triage.access import sealed_condition, visible_condition
 
 REFERENCE = re.compile(r"^HQ-\d{4}-\d{6}$", re.IGNORECASE)
-WAITING_FOR_REPLY = (ACCEPTED, ASSIGNED, ANSWERED, APPROVED)
 # A search is "common" when at least this many of the newest PROBE_ROWS cases match (see
 # _common_search): a page of 50 is then found within about 10,000 rows walked newest first.
 PROBE_ROWS = 500
@@ -70,10 +69,10 @@ class InboxFilters:
 
 
 def overdue_condition(today: date) -> ColumnElement[bool]:
-    """SQL: the acceptance decision or the reply is late."""
+    """SQL: the acceptance decision or the reply is late (``states.running_due`` in SQL)."""
     return or_(
         and_(Case.status == RECEIVED, Case.acceptance_due < today),
-        and_(Case.status.in_(WAITING_FOR_REPLY), Case.reply_due < today),
+        and_(Case.status.in_(REPLY_PENDING), Case.reply_due < today),
     )
 
 

@@ -299,3 +299,28 @@ def test_link_a_task_from_the_case_page(office: None, client: FlaskClient) -> No
     assert [p.code for p in case.problems] == ["2.1"] and [t.id for t in case.tasks] == [task.id]
     response = post_action(client, case.reference, "link", item=f"1.1:{task.id}")
     assert response.status_code == 422 and "该整改任务属于其他问题" in response.get_data(as_text=True)
+
+
+def test_overdue_follows_the_running_clock_in_every_status(office: None, client: FlaskClient) -> None:
+    """One rule (states.running_due) for the inbox filter, its badge and the case page: a reply
+    waiting for the party office or a review round is overdue as the report counts it; a case
+    already answered is not, whatever its old due date."""
+    from datetime import date
+
+    from cases.domain import states
+
+    past = date(2024, 6, 3)
+    by_status = {}
+    for status in (states.OFFICE_REVIEW, states.REVIEW, states.ASSIGNED, states.REPLIED, states.CLOSED):
+        case = new_case(received_at=utcnow())
+        case.status, case.reply_due = status, past  # a state reached through the workflow elsewhere
+        by_status[status] = case.reference
+    db.session.commit()
+    login(client, "triager")
+    listed = set(references(client.get("/staff/cases?overdue=1").get_data(as_text=True)))
+    assert listed == {by_status[states.OFFICE_REVIEW], by_status[states.REVIEW], by_status[states.ASSIGNED]}
+    page = client.get(f"/staff/cases/{by_status[states.OFFICE_REVIEW]}").get_data(as_text=True)
+    assert "已超期" in page and "个工作日" in page
+    assert "已超期" not in client.get(f"/staff/cases/{by_status[states.REPLIED]}").get_data(as_text=True)
+    assert states.running_due(states.RECEIVED, past, None) == past
+    assert states.running_due(states.CLOSED, past, past) is None
