@@ -42,8 +42,8 @@ def create_token(user: StaffUser, name: str, *, now: datetime, days: int | None 
     return token, secret
 
 
-def user_for_token(secret: str, *, now: datetime) -> StaffUser | None:
-    """The active user a presented token belongs to, or None (unknown, revoked, expired). Flushes."""
+def token_for_secret(secret: str, *, now: datetime) -> ApiToken | None:
+    """The usable token a secret is (its user active), or None (unknown, revoked, expired). Flushes."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
@@ -56,7 +56,13 @@ def user_for_token(secret: str, *, now: datetime) -> StaffUser | None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_PRECISION:
         token.last_used_at = now
         db.session.flush()
-    return token.user
+    return token
+
+
+def user_for_token(secret: str, *, now: datetime) -> StaffUser | None:
+    """The active user a presented token belongs to, or None (unknown, revoked, expired). Flushes."""
+    token = token_for_secret(secret, now=now)
+    return token.user if token is not None else None
 
 
 def tokens_of(user: StaffUser) -> list[ApiToken]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import g, has_app_context
+
 from cases.extensions import db
 from cases.models import Case, CaseEvent, ReportDirty, StaffUser
 from cases.transaction_info import transaction_key
@@ -12,6 +14,11 @@ from cases.transaction_info import transaction_key
 # session.info, for the transaction: the cases whose report facts it made stale (the outbox's
 # commit_and_dispatch refreshes them after the commit: see cases.reports.facts).
 REPORT_DIRTY_MARKED = transaction_key("report_dirty_marked")
+
+
+def act_through_token(token_id: int, name: str) -> None:
+    """Mark the events of this request as made through an API token (kept in each event's detail)."""
+    g.acting_through = {"api_token": token_id, "name": name}
 
 
 def record_event(
@@ -27,6 +34,9 @@ def record_event(
     detail: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Append one event to a case's trail (flushed with the caller's unit of work)."""
+    through = g.get("acting_through") if has_app_context() else None
+    if through is not None:  # the trail says the change came through the API, and which token
+        detail = {**(detail or {}), "via": through}
     entry = CaseEvent(
         case=case,
         at=at,

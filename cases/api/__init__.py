@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
-from cases.api_tokens import user_for_token
+from cases.api_tokens import token_for_secret
 from cases.catalogue import catalogue_as_dict, current_plan
+from cases.events import act_through_token
 from cases.extensions import csrf, db, limiter
 from cases.models import StaffUser
 from cases.models.types import utcnow
@@ -100,13 +101,14 @@ def _require_token() -> Response | None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
-    user = None
+    token = None
     if scheme.lower() == "bearer" and value.strip():
-        user = user_for_token(value.strip(), now=utcnow())
+        token = token_for_secret(value.strip(), now=utcnow())
         db.session.commit()  # the token's last use, before the view's own unit of work
-    if user is None:
+    if token is None:
         return api_error(401, "unauthorised", _message(401))
-    g.api_user = user
+    g.api_user = token.user
+    act_through_token(token.id, token.name)
     return None
 
 

@@ -15,7 +15,7 @@ from cases.models.types import utcnow
 from cases.triage import decisions
 from tests.cases.api_support import bearer, token_for
 from tests.cases.handling_support import people
-from tests.cases.triage_support import new_case, setup_departments
+from tests.cases.triage_support import login, new_case, setup_departments
 from tests.feedback.helpers import csrf_token, open_case, submit
 
 
@@ -91,6 +91,14 @@ def test_a_case_lives_its_whole_life_through_the_api(app: Flask, client, catalog
     by = {e.action: e.actor_id for e in events}
     assert by["accept"] == crew["triager"].id and by["send_back"] == crew["dept_head"].id
     assert by["taken"] == crew["handler"].id and by["send_reply"] == crew["triager"].id
+    # ... and says it came through the API, with which token; the intake (the web form) does not.
+    trail = list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)))
+    via = {e.action: (e.detail or {}).get("via") for e in trail}
+    assert via["accept"] == {"api_token": via["accept"]["api_token"], "name": "test"}
+    assert via["received"] is None and via["rated"] is None
+    staff_client = app.test_client()
+    login(staff_client, "triager")
+    assert "（通过接口，令牌“test”）" in staff_client.get(f"/staff/cases/{reference}").get_data(as_text=True)
 
 
 def test_refusals_are_403_409_and_422_in_json(app: Flask, catalogue) -> None:  # noqa: ANN001
