@@ -100,6 +100,24 @@ def refresh_after_commit(marked: set[Case]) -> None:
 AFTER_COMMIT.append((REPORT_DIRTY_MARKED, refresh_after_commit))
 
 
+def refresh_marked_now() -> None:
+    """Refresh the cases this transaction marked, inside it (no commit, no after-commit refresh).
+
+    For the embedded mode's web form: the case and its facts in one transaction and one commit.
+    In a savepoint: should it fail, the marks stay (flushed before it) for a later refresh, and
+    the opinion is still recorded.
+    """
+    marked = db.session.info.pop(REPORT_DIRTY_MARKED, None)
+    if not marked:
+        return
+    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            refresh_cases([case.id for case in marked])
+    except Exception:  # noqa: BLE001 - the opinion matters, the facts can wait for the next refresh
+        current_app.logger.exception("refreshing the report facts of a new case failed; marks kept")
+
+
 def sweep_dirty(batch: int = REFRESH_BATCH) -> int:
     """Refresh every dirty case, committing each batch (cron and the rebuild's tail)."""
     total = 0
