@@ -85,7 +85,7 @@ def record_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
         # The copy kept shows CODE_MASK; the code waits encrypted on the message until it is sent.
         queue_outbound_message(case, subject, body, now=utcnow(), secret=recorded.tracking_code,
                                purpose="acknowledgement", notice=notice)
-    refresh_marked_now()  # flushes everything, then the facts in a savepoint
+    refresh_marked_now(case)  # flushes everything, then the facts in a savepoint
     return receipt
 
 

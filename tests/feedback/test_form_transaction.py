@@ -86,3 +86,21 @@ def test_the_acknowledgement_and_its_outbox_row_are_in_the_same_one_commit(clien
     assert item is not None and item.state == "done"
     acknowledgement = db.session.scalar(select(CaseMessage).where(CaseMessage.direction == "outbound"))
     assert acknowledgement.purpose == "acknowledgement" and acknowledgement.delivery_status == "sent"
+
+
+def _facts() -> list[tuple]:
+    columns = [c for c in ReportFact.__table__.columns if c.name != "id"]
+    return sorted(tuple(row) for row in db.session.execute(select(*columns)))
+
+
+def test_the_facts_written_from_memory_are_those_read_back_from_the_database(client, catalogue):
+    from cases.reports.facts import write_facts
+
+    post_opinion(client, opinion(email=None))
+    post_opinion(client, opinion(email=None, problem="", anonymous="y", subject="举报",
+                                         body="举报某单位负责人收受贿赂，利用职务便利为他人谋取利益。"))
+    written = _facts()
+    assert len({row[0] for row in written}) == 2
+    write_facts(list(db.session.scalars(select(Case.id))))  # the same cases, read back by queries
+    assert _facts() == written
+    db.session.rollback()
