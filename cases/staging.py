@@ -9,8 +9,9 @@ in the same transaction: exactly once, whichever process gets there first. Whate
 before the job has run (the tracking page) records it on the spot with :func:`record_staged`.
 
 The staged rows are their own outbox: after the commit the request asks for a run (one Redis
-command while a run is already waiting), the cron runs one every minute, and with Redis down or
-no workers configured the request records its opinion itself.
+command while a run is already waiting), the cron runs one every minute, and with Redis down the
+request records its opinion itself. (With no Redis configured, the embedded mode, the web form
+stages nothing: it records the case at once, feedback.submission.record_opinion.)
 """
 
 from __future__ import annotations

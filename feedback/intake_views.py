@@ -13,6 +13,7 @@ from cases.catalogue import current_problem_titles
 from cases.domain.filetypes import ACCEPTED_EXTENSIONS, CheckedFile
 from cases.extensions import db, limiter
 from cases.models.types import utcnow
+from cases.outbox import commit_and_dispatch
 from cases.secret_box import seal, unseal
 from cases.staging import ask_for_recording
 from cases.uploads import check_uploads
@@ -20,7 +21,7 @@ from cases.web import select_locale
 from feedback import feedback_bp
 from feedback.forms import MAX_FILE_BYTES, MAX_FILES, NOT_SURE, OpinionForm, normalise_phone
 from feedback.page_cache import cached_form, remember_form
-from feedback.submission import WebOpinion, submit_opinion
+from feedback.submission import WebOpinion, record_opinion, submit_opinion
 
 RECEIPT_KEY = "receipt"
 
@@ -83,13 +84,18 @@ def new() -> str | BaseResponse | tuple[str, int]:
         files, upload_errors = check_uploads(form.attachments.data or [], MAX_FILE_BYTES)
         if not upload_errors:
             opinion = _opinion_from(form, files)
-            staged = submit_opinion(opinion, now=utcnow())
+            embedded = current_app.config["EMBEDDED_JOBS"]
+            # No worker to record a staged row: the case itself, in this one transaction.
+            staged = (record_opinion if embedded else submit_opinion)(opinion, now=utcnow())
             # The session cookie can be read by anyone holding the browser: the code goes in sealed.
             receipt = {"reference": staged.reference, "code": seal(staged.tracking_code),
                        "due": staged.acceptance_due.isoformat() if staged.acceptance_due else None,
                        "estimated": staged.due_estimated, "email": bool(opinion.email.strip())}
-            db.session.commit()  # the opinion is safe from here: the receipt may be shown
-            ask_for_recording()
+            if embedded:
+                commit_and_dispatch()  # the one commit, then the acknowledgement's job (if any)
+            else:
+                db.session.commit()  # the opinion is safe from here: the receipt may be shown
+                ask_for_recording()
             # Kept only until the receipt page has shown it once.
             session[RECEIPT_KEY] = receipt
             return current_app.redirect(url_for("feedback.received"), 303)

@@ -12,10 +12,14 @@ from flask_babel import gettext as _
 from cases.domain.filetypes import CheckedFile
 from cases.domain.notice_templates import RECEIPT_WEB
 from cases.domain.tracking import CODE_MASK
-from cases.intake import IncomingFile, NewCase
+from cases.intake import IncomingFile, NewCase, record_case
+from cases.mailer import queue_outbound_message
+from cases.models.types import utcnow
 from cases.notice_templates import ESTIMATE_NOTE, compose_in
+from cases.reports.facts import refresh_marked_now
 from cases.staging import StagedReceipt, stage_case
 from cases.triage.calendar import local_date
+from cases.triage.screening import acceptance_due_for
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,23 @@ class WebOpinion:
     files: tuple[CheckedFile, ...] = ()
 
 
+def _new_case(opinion: WebOpinion, now: datetime) -> NewCase:
+    return NewCase(
+        channel="web",
+        body=opinion.body,
+        received_at=now,
+        subject=opinion.subject,
+        submitter_name=opinion.name,
+        submitter_email=opinion.email,
+        submitter_phone=opinion.phone,
+        anonymous=opinion.anonymous,
+        consent=opinion.consent,
+        language=opinion.language,
+        problem_codes=(opinion.problem_code,) if opinion.problem_code else (),
+        files=tuple(IncomingFile(f.filename, f.content_type, f.data) for f in opinion.files),
+    )
+
+
 def submit_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
     """Stage a web opinion (one row: reference, code, due date, acknowledgement). Never commits.
 
@@ -41,22 +62,31 @@ def submit_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
     queues the acknowledgement written here.
     """
     return stage_case(
-        NewCase(
-            channel="web",
-            body=opinion.body,
-            received_at=now,
-            subject=opinion.subject,
-            submitter_name=opinion.name,
-            submitter_email=opinion.email,
-            submitter_phone=opinion.phone,
-            anonymous=opinion.anonymous,
-            consent=opinion.consent,
-            language=opinion.language,
-            problem_codes=(opinion.problem_code,) if opinion.problem_code else (),
-            files=tuple(IncomingFile(f.filename, f.content_type, f.data) for f in opinion.files),
-        ),
+        _new_case(opinion, now),
         acknowledge=lambda receipt: acknowledgement(receipt, language=opinion.language, received_at=now),
     )
+
+
+def record_opinion(opinion: WebOpinion, *, now: datetime) -> StagedReceipt:
+    """Record a web opinion as its case at once (embedded mode: no worker to record a staged row).
+
+    Everything in the caller's one transaction: the case, its message and events, its screening,
+    its report facts and, with an address, the acknowledgement and its outbox row. Flushes; never
+    commits. The receipt is what staging would have shown: the due date of the ordinary track
+    (a sealed case's own clock is not for the receipt to reveal).
+    """
+    recorded = record_case(_new_case(opinion, now), now=now)
+    case = recorded.case
+    due = acceptance_due_for(now, sealed=False) if case.confidential else None
+    receipt = StagedReceipt(case.reference, recorded.tracking_code, due.due if due else case.acceptance_due,
+                            due.estimated if due else bool(case.due_estimated))
+    if case.submitter_email:
+        subject, body, notice = acknowledgement(receipt, language=opinion.language, received_at=now)
+        # The copy kept shows CODE_MASK; the code waits encrypted on the message until it is sent.
+        queue_outbound_message(case, subject, body, now=utcnow(), secret=recorded.tracking_code,
+                               purpose="acknowledgement", notice=notice)
+    refresh_marked_now(case)  # flushes everything, then the facts in a savepoint
+    return receipt
 
 
 def acknowledgement(receipt: StagedReceipt, *, language: str,

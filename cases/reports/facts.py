@@ -10,20 +10,20 @@ record, so no outbox row is needed); ``flask report rebuild`` rewrites every cas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import current_app
 from sqlalchemy import delete, insert, inspect, select
 
 from cases.domain.deadlines import CachedCalendar
 from cases.domain.report_facts import as_columns, fact_rows, link_set, valid_on
-from cases.domain.report_figures import case_outcome
+from cases.domain.report_figures import CaseHistory, case_outcome
 from cases.events import REPORT_DIRTY_MARKED
 from cases.extensions import db
 from cases.models import Case, ReportDirty, ReportFact, ReportState
 from cases.outbox import AFTER_COMMIT, redis_client
 from cases.reports.aggregate import facts_basis
-from cases.reports.service import histories_where
+from cases.reports.service import histories_where, history_in_memory
 from cases.triage.calendar import configured_clocks, current_calendar
 
 RQ_REFRESH_FUNCTION = "wsgi.refresh_report_facts"  # the worker's entry point (also run by cron)
@@ -35,9 +35,15 @@ def write_facts(case_ids: Sequence[int]) -> int:
     if not case_ids:
         return 0
     held = set(db.session.scalars(select(Case.id).where(Case.id.in_(case_ids), Case.screened_at.is_(None))))
+    _write(case_ids, histories_where([Case.id.in_(case_ids)]), held)
+    return len(case_ids)
+
+
+def _write(case_ids: Sequence[int], histories: Iterable[CaseHistory], held: set[int], *,
+           new: bool = False) -> None:
     calendar, clocks = CachedCalendar(current_calendar()), configured_clocks()
     rows = []
-    for history in histories_where([Case.id.in_(case_ids)]):
+    for history in histories:
         day = valid_on(history)
         outcome = case_outcome(history, calendar, clocks, day)  # every event: as of its last day
         shared = {"case_id": history.case_id, "received_on": history.received_on,
@@ -46,11 +52,11 @@ def write_facts(case_ids: Sequence[int]) -> int:
                   "problems": link_set(history.problems), "tasks": link_set(history.tasks),
                   "valid_on": day}
         rows.extend({**shared, **as_columns(row)} for row in fact_rows(outcome))
-    db.session.execute(delete(ReportFact).where(ReportFact.case_id.in_(case_ids)))
+    if not new:  # a case created in this transaction has no facts yet
+        db.session.execute(delete(ReportFact).where(ReportFact.case_id.in_(case_ids)))
     if rows:
         db.session.execute(insert(ReportFact), rows)
     db.session.flush()
-    return len(case_ids)
 
 
 def refresh_cases(case_ids: Sequence[int]) -> int:
@@ -98,6 +104,31 @@ def refresh_after_commit(marked: set[Case]) -> None:
 
 
 AFTER_COMMIT.append((REPORT_DIRTY_MARKED, refresh_after_commit))
+
+
+def refresh_marked_now(new_case: Case | None = None) -> None:
+    """Refresh the cases this transaction marked, inside it (no commit, no after-commit refresh).
+
+    For the embedded mode's web form: the case and its facts in one transaction and one commit.
+    ``new_case``, created in this transaction, is read from the session instead of queried back.
+    In a savepoint: should it fail, the marks stay (flushed before it) for a later refresh, and
+    the opinion is still recorded.
+    """
+    marked = db.session.info.pop(REPORT_DIRTY_MARKED, None)
+    if not marked:
+        return
+    db.session.flush()
+    history = history_in_memory(new_case) if new_case is not None and marked == {new_case} else None
+    try:
+        with db.session.begin_nested():
+            if history is None:
+                refresh_cases([case.id for case in marked])
+            else:
+                db.session.execute(delete(ReportDirty).where(ReportDirty.case_id == history.case_id))
+                held = set() if new_case.screened_at is not None else {history.case_id}
+                _write([history.case_id], [history], held, new=True)
+    except Exception:  # noqa: BLE001 - the opinion matters, the facts can wait for the next refresh
+        current_app.logger.exception("refreshing the report facts of a new case failed; marks kept")
 
 
 def sweep_dirty(batch: int = REFRESH_BATCH) -> int:

@@ -15,8 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, exists, func, not_, select
+from sqlalchemy import Select, exists, func, inspect, not_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.base import NO_VALUE
 
 from cases.domain.report_definitions import NAMES
 from cases.domain.report_figures import (
@@ -133,6 +134,27 @@ def _event(row: Any, zone: ZoneInfo) -> HistoryEvent:
 def load_histories(filters: ReportFilters, include_sealed: bool) -> Iterator[CaseHistory]:
     """Every case of the period as a CaseHistory, oldest id first (four streamed queries)."""
     return histories_where(_case_filter(filters, include_sealed))
+
+
+def history_in_memory(case: Case) -> CaseHistory | None:
+    """A case created in this transaction (flushed) as a CaseHistory, from the session, with no query.
+
+    None when its events or links are not in memory (read it with ``histories_where`` then). Only
+    for a new case: no other transaction can have added to it.
+    """
+    state = inspect(case)
+    loaded = {name: state.attrs[name].loaded_value for name in ("events", "problems", "tasks")}
+    if case.id is None or any(value is NO_VALUE for name, value in loaded.items() if name != "tasks"):
+        return None
+    zone = _zone()
+    tasks = () if loaded["tasks"] is NO_VALUE else tuple(sorted(task.id for task in loaded["tasks"]))
+    return CaseHistory(
+        case_id=case.id, received_on=case.received_at.astimezone(zone).date(), channel=case.channel,
+        kind=case.kind, sealed=is_sealed(case.kind, case.confidential),
+        events=tuple(_event(event, zone) for event in loaded["events"] if event.action in READ_ACTIONS),
+        problems=tuple(sorted(problem.code for problem in loaded["problems"])),
+        tasks=tasks,
+    )
 
 
 def histories_where(where: list[Any]) -> Iterator[CaseHistory]:
