@@ -20,7 +20,7 @@ from cases.triage.workflow import note_event
 from .parsing import ParsedAttachment, ParsedMessage
 from .prepare import parse_clean
 from .replies import acknowledge, tell_too_large
-from .threads import find_bounced, find_case
+from .threads import Replied, find_bounced, find_case
 
 OUTCOMES = ("new_case", "threaded", "duplicate", "auto_reply", "bounce", "too_large", "quarantined")
 
@@ -73,17 +73,30 @@ class Routed:
 
 class Group:
     """What a group of messages recorded in one transaction shares, so that nothing needs a flush
-    before the end: the Message-IDs already recorded (read once), and the group's own messages."""
+    before the end: the Message-IDs already recorded and the messages the group answers (each read
+    once for the group, not once a message), and the group's own messages."""
 
-    def __init__(self, message_ids: list[str]) -> None:
+    def __init__(self, message_ids: list[str], answered: list[str] | None = None) -> None:
         self._rows: dict[str, list[tuple[str, int | RawEmail, int | Case | None]]] = {}
         self._inbound: dict[str, list[CaseMessage]] = {}
+        self._answered: dict[str, list[Replied]] | None = None
         unique = list(dict.fromkeys(message_ids))
         for start in range(0, len(unique), 500):
             for raw_id, sha256, case_id, message_id in db.session.execute(
                     select(RawEmail.id, RawEmail.sha256, RawEmail.case_id, RawEmail.message_id)
                     .where(RawEmail.message_id.in_(unique[start:start + 500]))):
                 self._rows.setdefault(message_id, []).append((sha256, raw_id, case_id))
+        if answered is not None:
+            self._answered = {}
+            self._cases = _answered_messages(list(dict.fromkeys(answered)), self._answered)
+
+    def answered(self, message_ids: list[str]) -> list[Replied] | None:
+        """The recorded messages with these Message-IDs (threading), oldest first; None: not read."""
+        if self._answered is None:
+            return None
+        rows = [row for message_id in dict.fromkeys(message_ids)
+                for row in self._answered.get(message_id, [])]
+        return sorted(rows, key=lambda row: row.row_id)
 
     def seen(self, message_id: str) -> list[tuple[str, int | RawEmail, int | Case | None]]:
         """(sha256, raw email or its id, case or its id) of every message recorded under this id."""
@@ -98,6 +111,24 @@ class Group:
         self._rows.setdefault(message_id, []).append((raw_email.sha256, raw_email, routed.case))
         if routed.message is not None:
             self._inbound.setdefault(message_id, []).append(routed.message)
+
+
+def _answered_messages(message_ids: list[str], found: dict[str, list[Replied]]) -> list[Case]:
+    """Read the messages a group answers into ``found`` and load their cases; return the cases
+    (held here: the session keeps only weak references, and find_case gets them from it)."""
+    case_ids: set[int] = set()
+    for start in range(0, len(message_ids), 500):
+        for row in db.session.execute(
+                select(CaseMessage.id, CaseMessage.case_id, CaseMessage.direction, CaseMessage.sender,
+                       CaseMessage.message_id)
+                .where(CaseMessage.message_id.in_(message_ids[start:start + 500]),
+                       CaseMessage.direction.in_(("inbound", "outbound")))):
+            found.setdefault(row.message_id, []).append(
+                Replied(row.id, row.case_id, row.direction, row.sender))
+            case_ids.add(row.case_id)
+    ordered = sorted(case_ids)
+    return [case for start in range(0, len(ordered), 500)
+            for case in db.session.scalars(select(Case).where(Case.id.in_(ordered[start:start + 500])))]
 
 
 def ingest(fetched: Fetched, key: LedgerKey | None, policy: Policy, now: datetime, *,
@@ -158,7 +189,8 @@ def route(parsed: ParsedMessage, fetched: Fetched, policy: Policy, now: datetime
         twin = _same_content(parsed, group)
         if twin is not None:
             return Routed("duplicate", twin)
-    case = find_case(parsed, group.inbound if group is not None else None)
+    case = find_case(parsed, group.inbound if group is not None else None,
+                     group.answered if group is not None else None)
     if case is not None and not fetched.headers_only:
         return Routed("threaded", case, _add_reply(case, parsed, now))
     recorded = record_case(NewCase(

@@ -314,7 +314,8 @@ class Poller:
             now = utcnow()
             # The look-ups every message needs, once for the group: Message-IDs already recorded,
             # automatic answers already sent to each sender.
-            group = Group([message.message_id for message in parsed])
+            group = Group([message.message_id for message in parsed], answered=[
+                i for message in parsed for i in (message.in_reply_to, *message.references) if i])
             prefetch_answer_counts([message.sender_address for message in parsed], now)
             # No autoflush: what a message needs of the group's earlier ones is in ``group``, so
             # the whole group is written by one flush, a few statements per table.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -18,12 +19,24 @@ def _key() -> bytes:
     return str(current_app.config["SECRET_KEY"]).encode()
 
 
+class Replied(NamedTuple):
+    """A recorded message a reply may answer: what threading needs of it."""
+
+    row_id: int
+    case_id: int
+    direction: str
+    sender: str | None
+
+
 def find_case(parsed: ParsedMessage,
-              pending: Callable[[list[str]], list[CaseMessage]] | None = None) -> Case | None:
+              pending: Callable[[list[str]], list[CaseMessage]] | None = None,
+              known: Callable[[list[str]], list[Replied] | None] | None = None) -> Case | None:
     """The case a reply belongs to, or None when the message opens a new case.
 
     ``pending`` gives the inbound messages recorded but not written yet (a group of messages in
-    one transaction): a sender may reply to their own letter of the same group.
+    one transaction): a sender may reply to their own letter of the same group. ``known`` gives
+    the recorded messages with given Message-IDs as the group read them at its start (None: ask
+    the database here).
     """
     sender = parsed.sender_address
     # Our reference in the subject counts only from the case's own sender: anyone can type one.
@@ -41,12 +54,13 @@ def find_case(parsed: ParsedMessage,
             case = db.session.get(Case, case_id)
             if case is not None:
                 return case
-    rows = db.session.execute(
-        select(CaseMessage.case_id, CaseMessage.direction, CaseMessage.sender, CaseMessage.message_id)
-        .where(CaseMessage.message_id.in_(ids[:50]), CaseMessage.direction.in_(("inbound", "outbound")))
-        .order_by(CaseMessage.id)
-    ).all()
-    for case_id, direction, message_sender, _ in rows:
+    rows = known(ids[:50]) if known is not None else None
+    if rows is None:
+        rows = [Replied(*row) for row in db.session.execute(
+            select(CaseMessage.id, CaseMessage.case_id, CaseMessage.direction, CaseMessage.sender)
+            .where(CaseMessage.message_id.in_(ids[:50]), CaseMessage.direction.in_(("inbound", "outbound")))
+            .order_by(CaseMessage.id))]
+    for _row_id, case_id, direction, message_sender in rows:
         # A message of the same sender: people reply to their own first mail to add something.
         if direction == "outbound" or (sender and (message_sender or "").strip().lower() == sender):
             return db.session.get(Case, case_id)

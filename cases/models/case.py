@@ -143,7 +143,10 @@ class CaseMessage(db.Model):
     # back) or no_address. The staff home counts the replies not delivered, hence the index.
     delivery_status: Mapped[str | None] = mapped_column(String(20), index=True)
     raw_email_id: Mapped[int | None] = mapped_column(ForeignKey("raw_email.id"), index=True)
-    charset_flags: Mapped[list[str] | None] = mapped_column(JSON)  # decoding repairs, for staff
+    # Decoding repairs, for staff. None is SQL NULL, not JSON null: every row then names the column
+    # in its INSERT, so a group's inbound messages and acknowledgements are written in one batch
+    # (the ORM batches only rows with the same columns: JSON null made each row a statement).
+    charset_flags: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     # A secret the e-mail must carry but the stored copy must not (the tracking code): encrypted
     # (cases.secret_box), put in place of its mask when the mail is sent, erased once it is.
     sealed_secret: Mapped[str | None] = mapped_column(Text)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from cases.extensions import db
 from cases.models import Case, CaseEvent, OutboxItem
-from cases.outbox import run_item
+from cases.outbox import RQ_JOB_FUNCTION, run_item
 from cases.triage import access, screening
 from tests.cases.triage_support import login, new_case, setup_departments, staff
 
@@ -71,6 +71,26 @@ def test_the_job_asks_for_another_run_while_cases_wait(world: None, monkeypatch:
     assert [job.state for job in second] == ["pending"]
     assert run_item(second[0].id) == "screened 1"
     assert db.session.scalar(select(Case.id).where(Case.screened_at.is_(None))) is None
+
+
+def test_with_a_worker_the_next_run_is_queued_at_once(app: Flask, world: None, redis_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    # With RQ, the run a job asks for goes to the queue after the job's commit (not a minute later,
+    # with the cron sweep): a backlog larger than a batch is screened run after run.
+    monkeypatch.setattr(screening, "SCREEN_BATCH", 2)
+    app.config.update(EMBEDDED_JOBS=False, REDIS_URL=redis_url, RQ_QUEUE=f"test-screen-{id(app)}")
+    for _ in range(3):
+        new_case(channel="email", screen_later=True)
+    [first] = _screen_jobs()
+    assert run_item(first.id) == "screened 2"
+    [second] = [job for job in _screen_jobs() if job.id != first.id]
+    assert second.state == "enqueued"
+    queued = Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(redis_url)).jobs
+    # (the report facts' refresh after the commit is a job of its own in the queue)
+    assert [job.args for job in queued if job.func_name == RQ_JOB_FUNCTION] == [(second.id,)]
 
 
 def test_the_staff_home_tells_who_waits_for_screening(app: Flask, world: None, client: FlaskClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from cases.extensions import db
 from cases.mailer import GROUP_JOB
@@ -35,6 +35,30 @@ def test_a_group_is_acknowledged_by_one_job_and_screened_by_one_job(mailbox_app,
     assert sorted(args["message_ids"]) == sorted(m.id for m in acknowledgements)
     assert {m.delivery_status for m in acknowledgements} == {"sent"}
     assert db.session.scalar(select(func.count()).select_from(Case).where(Case.screened_at.is_(None))) == 0
+
+
+def test_a_group_writes_its_messages_in_one_statement_and_reads_what_it_answers_once(mailbox_app, dovecot):
+    dovecot.deliver(_letters(2))
+    Poller(load_settings()).run()
+    # Replies to the letters of the first poll, and new letters: the inbound messages and their
+    # acknowledgements are one INSERT (rows with other columns each cost a statement of their own),
+    # and the messages the replies answer are read once for the group, not once a reply.
+    dovecot.deliver([message(sender=f"reader{n}@example.cn", subject="再补充", body=f"补充{n}",
+                             message_id=f"tp-re{n}@example.cn", extra=f"In-Reply-To: <tp{n}@example.cn>")
+                     for n in range(2)] + _letters(6)[2:])
+    statements: list[str] = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        summary = Poller(load_settings()).run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert (summary.threaded, summary.new_cases) == (2, 4)
+    if db.engine.dialect.name == "postgresql":  # SQLite's driver writes a batch row by row anyway
+        assert sum(s.startswith("INSERT INTO case_message ") for s in statements) == 1
+    assert sum("FROM case_message" in s and "case_message.message_id IN" in s for s in statements) == 1
+    replies = db.session.scalars(select(CaseMessage).where(CaseMessage.message_id.like("tp-re%"))).all()
+    assert sorted(m.case.submitter_email for m in replies) == ["reader0@example.cn", "reader1@example.cn"]
 
 
 def test_a_poll_shows_its_progress_on_stderr_and_keeps_stdout_for_the_summary(mailbox_app, dovecot, runner):
