@@ -57,7 +57,6 @@ def setting(count: int, tag: str) -> Iterator[SimpleNamespace]:
     """Fresh services, the database initialised and the mailbox filled; their environment."""
     with contextlib.ExitStack() as stack:
         server = stack.enter_context(private_postgres())
-        accepting(server)
         url = stack.enter_context(scratch_database(server))
         dovecot = stack.enter_context(private_dovecot())
         redis_url = stack.enter_context(private_redis())
@@ -73,22 +72,6 @@ def setting(count: int, tag: str) -> Iterator[SimpleNamespace]:
         dovecot.deliver(raw for raw, _mid, _outcome in make_messages(count, tag))
         yield SimpleNamespace(env=env, url=url, redis_url=redis_url, sink=sink, workdir=Path(workdir),
                               pg_port=int(url.rpartition(":")[2].partition("/")[0]))
-
-
-def accepting(server_url: str, timeout: float = 60.0) -> None:
-    """Wait until a new PostgreSQL takes connections (its port opens while it still starts up)."""
-    import psycopg
-
-    conninfo = server_url.replace("postgresql+psycopg://", "postgresql://")
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            psycopg.connect(conninfo, connect_timeout=5).close()
-            return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def warm_worker() -> str:

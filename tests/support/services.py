@@ -85,11 +85,30 @@ def private_postgres() -> Iterator[str]:
     )
     try:
         wait_for_port(port, 30)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        _wait_until_accepting(url, 60)
+        yield url
     finally:
         server.terminate()
         server.wait(30)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _wait_until_accepting(url: str, timeout: float) -> None:
+    """Block until PostgreSQL takes connections: its port opens while it still answers "the
+    database system is starting up" (seen under load)."""
+    import psycopg
+
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg.connect(conninfo, connect_timeout=5).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 @contextlib.contextmanager
