@@ -15,7 +15,20 @@ from collections import Counter
 
 import pytest
 
-from bench.accusation_sweep import (
+from classifier import engine as classifier_module
+from classifier.bundled import bundled_gates
+from classifier.engine import HEAD_CHARS, TAIL_CHARS, Classifier
+from classifier.evaluation import Figures, HeldOut, load_labelled, report, rules_classifier, training_files
+from classifier.gates import (
+    FORMAT,
+    Gates,
+    accusation_features,
+    accusation_flag,
+    scope_features,
+)
+from classifier.logistic import LogisticModel
+from classifier.rules.accusation import AccusationCheck, check_accusation, target_evidence
+from classifier.sweep import (
     MAX_FALSE_SEAL,
     MIN_PRECISION,
     MIN_RECALL,
@@ -25,22 +38,9 @@ from bench.accusation_sweep import (
     count,
     held_out_predictions,
 )
-from bench.classifier_eval import Figures, HeldOut, load_labelled, report, rules_classifier, training_files
-from bench.train_gates import train
-from cases.classifier_data import bundled_gates
-from cases.domain import classifier as classifier_module
-from cases.domain.accusation import AccusationCheck, check_accusation, target_evidence
-from cases.domain.classifier import HEAD_CHARS, TAIL_CHARS, Classifier
-from cases.domain.gates import (
-    FORMAT,
-    Gates,
-    accusation_features,
-    accusation_flag,
-    scope_features,
-)
-from cases.domain.logistic import LogisticModel
-from cases.domain.textindex import Bm25
-from cases.domain.textnorm import TermMatcher, normalise
+from classifier.textindex import Bm25
+from classifier.textnorm import TermMatcher, normalise
+from classifier.training import train
 
 # --- logistic regression ------------------------------------------------------------------------
 
@@ -135,7 +135,7 @@ def test_false_seals_are_counted_against_the_ordinary_messages() -> None:
 
 
 def test_shipped_thresholds_are_those_of_the_module() -> None:
-    # bench/classifier_eval.py --sweep chose them; the JSON carries what training wrote.
+    # python -m classifier sweep chose them; the JSON carries what training wrote.
     gates = bundled_gates()
     fresh = Gates(gates.accusation, gates.out_of_scope)
     assert gates.accusation_threshold == fresh.accusation_threshold
@@ -166,10 +166,10 @@ def test_bundled_gates_are_what_the_labelled_files_train() -> None:
     shipped, fresh = bundled_gates(), train(training_files())
     for name in ("accusation", "out_of_scope"):
         old, new = getattr(shipped, name), getattr(fresh, name)
-        assert old.bias == pytest.approx(new.bias, abs=1e-3), "run bench/train_gates.py"
+        assert old.bias == pytest.approx(new.bias, abs=1e-3), "run python -m classifier train"
         big = {f for f, w in new.weights.items() if abs(w) > 1e-3}
-        assert big <= set(old.weights), "run bench/train_gates.py"
-        assert max(abs(old.weights[f] - new.weights[f]) for f in big) < 1e-3, "run bench/train_gates.py"
+        assert big <= set(old.weights), "run python -m classifier train"
+        assert max(abs(old.weights[f] - new.weights[f]) for f in big) < 1e-3, "run python -m classifier train"
 
 
 def test_derived_classifiers_share_the_index_and_keep_the_other_part(classifier: Classifier) -> None:
@@ -197,7 +197,7 @@ def test_the_shipped_accusation_thresholds_are_the_sweeps_choice(held_out: HeldO
         gates.accusation_threshold,
         gates.accusation_threshold_no_wrongdoing,
         gates.accusation_threshold_rules,
-    ), f"run bench/classifier_eval.py --sweep: the best point is now {best.line()}"
+    ), f"run python -m classifier sweep: the best point is now {best.line()}"
 
 
 def test_hard_negative_set_names_people_without_accusing_them() -> None:
@@ -238,7 +238,7 @@ def test_wider_rules_catch_more_kinds_of_wrongdoing(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "张科长收了开发商的卡",  # short (tests/data/feedback_hardneg.jsonl)
+        "张科长收了开发商的卡",  # short (classifier/data/labelled/feedback_hardneg.jsonl)
         "聽說招商處王處長的小舅子開了家公司，專門接管委會的活",  # traditional, hearsay
         "Director Liu's brother-in-law owns the firm that wins all the committee's service contracts.",
     ],
@@ -329,7 +329,7 @@ def test_bm25_tables_hold_the_formula() -> None:
 def test_long_texts_are_classified_on_a_bounded_part(
     classifier: Classifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The bound itself, not a wall-clock time (bench/classifier_eval.py prints the time for 10,000
+    # The bound itself, not a wall-clock time (classifier/evaluation.py prints the time for 10,000
     # characters): whatever the length, the steps that cost per character see at most the head and
     # the tail, so the work per message is bounded.
     texts = "".join(r["text"] for path in training_files() for r in load_labelled(path))

@@ -1,7 +1,7 @@
 """Learned second opinions on the two flags: is the message an accusation, is it out of scope.
 
-Each flag has its hand-written rules (:mod:`cases.domain.accusation`, the out-of-scope evidence of
-:mod:`cases.domain.classifier`) and a logistic regression trained on labelled messages. Out of scope:
+Each flag has its hand-written rules (:mod:`classifier.rules.accusation`, the out-of-scope evidence of
+:mod:`classifier.engine`) and a logistic regression trained on labelled messages. Out of scope:
 flagged when either says so. Accusation: the model decides, at a threshold the rules' evidence sets
 (:func:`accusation_flag`), so it can veto a seal of the rules it finds unlikely. The rules see the
 structures we know; the model learns the wording of the labelled sets, and it generalises because
@@ -19,7 +19,7 @@ its features are built the same way:
 
 A missed accusation can reach the accused department; a false seal hides a citizen's opinion from
 the triagers and delays the answer. The thresholds are chosen for recall under a cap on the share of
-ordinary messages sealed (``bench/accusation_sweep.py``).
+ordinary messages sealed (``classifier/sweep.py``).
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cases.domain.accusation import AccusationCheck
-from cases.domain.logistic import LogisticModel
+from classifier.logistic import LogisticModel
+from classifier.rules.accusation import AccusationCheck
 
 FORMAT = "hqcbd-gates/1"
-# Seal when P(accusation) reaches these (`bench/classifier_eval.py --sweep`, every file scored by
+# Seal when P(accusation) reaches these (`python -m classifier sweep`, every file scored by
 # gates trained on the others): the best pooled recall among the points that seal at most 1 % of the
 # ordinary messages, keep precision ≥ 85 % at the 8 % of accusations real mail holds, and keep every
 # file but the hard-case ones at recall ≥ 85 %, precision ≥ 80 %. The rules no longer seal alone:
@@ -205,7 +205,7 @@ class Gates:
         return inp.scope.rule or self.scope_probability(inp) >= self.scope_threshold
 
     def as_json(self) -> dict[str, Any]:
-        """The models as JSON (what bench/train_gates.py writes to cases/data/)."""
+        """The models as JSON (what python -m classifier train writes to classifier/data/model.json)."""
         return {
             "format": FORMAT,
             "accusation": {
