@@ -259,10 +259,11 @@ class Classifier:
         examples = [(self.features(text), code) for text, code in confirmed if code in self._problems]
         return self.with_model(NaiveBayes.fit(examples, self._codes) if examples else None)
 
-    def train_gates(self, labelled: Iterable[tuple[str, str, bool, bool]]) -> Classifier:
-        """A new classifier whose gates learn from ``(text, subject, is_accusation, is_out_of_scope)``."""
+    def train_gates(self, labelled: Iterable[tuple[str, str, bool, bool]], thresholds: Gates) -> Classifier:
+        """A new classifier whose gates learn from ``(text, subject, is_accusation, is_out_of_scope)``,
+        at the thresholds of ``thresholds``."""
         examples = [(self.gate_input(text, subject), acc, oos) for text, subject, acc, oos in labelled]
-        return self.with_gates(train_gates(examples))
+        return self.with_gates(train_gates(examples, thresholds))
 
     def gate_input(self, text: str, subject: str = "") -> GateInput:
         """What the accusation and out-of-scope gates see of a message (used to train them)."""

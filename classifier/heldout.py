@@ -14,9 +14,11 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from classifier.bundled import bundled_gates
 from classifier.gates import GateInput, Gates, train_gates
 from classifier.logistic import LogisticModel
 
@@ -98,7 +100,7 @@ class HeldOut:
         if cached is not None and cached.is_file():
             return _exact_gates(json.loads(cached.read_text(encoding="utf-8")))
         examples = [x for source, xs in self._inputs.items() if source != held for x in xs]
-        gates = train_gates(examples)
+        gates = train_gates(examples, bundled_gates())
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             partial = cached.with_suffix(f".{os.getpid()}.tmp")  # written whole, then renamed
@@ -114,7 +116,7 @@ def _exact_json(gates: Gates) -> dict[str, Any]:
 
 
 def _exact_gates(data: dict[str, Any]) -> Gates:
-    """Gates back from :func:`_exact_json`, at the thresholds :func:`train_gates` gives."""
+    """Gates back from :func:`_exact_json`, at the model file's thresholds (as trained)."""
     accusation, out_of_scope = (LogisticModel(dict(data[n]["weights"]), float(data[n]["bias"]))
                                 for n in ("accusation", "out_of_scope"))
-    return Gates(accusation, out_of_scope)
+    return replace(bundled_gates(), accusation=accusation, out_of_scope=out_of_scope)

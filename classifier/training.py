@@ -19,17 +19,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from classifier.bundled import GATES_PATH
+from classifier.bundled import GATES_PATH, bundled_gates
 from classifier.evaluation import rules_classifier, training_files
 from classifier.gates import Gates
 from classifier.heldout import gate_labels, load_labelled
 
 
 def train(files: Sequence[Path] | None = None) -> Gates:
-    """Gates trained on the labelled files (by default every training file)."""
+    """Gates trained on the labelled files (by default every training file), at the model file's
+    thresholds."""
     classifier = rules_classifier()
     labels = [label for path in files or training_files() for label in gate_labels(load_labelled(path))]
-    trained = classifier.train_gates(labels).gates
+    trained = classifier.train_gates(labels, bundled_gates()).gates
     assert trained is not None
     return trained
 

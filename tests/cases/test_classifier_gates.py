@@ -12,6 +12,7 @@ import math
 import random
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -55,6 +56,11 @@ def _toy() -> list[tuple[dict[str, float], bool]]:
     return rows
 
 
+
+def _gates(accusation: LogisticModel, out_of_scope: LogisticModel, **thresholds: float) -> Gates:
+    """Gates of the given models, at the shipped thresholds but those given."""
+    return replace(bundled_gates(), accusation=accusation, out_of_scope=out_of_scope, **thresholds)
+
 def test_logistic_regression_learns_a_separable_problem() -> None:
     model = LogisticModel.fit(_toy())
     assert model.probability({"good": 1.0}) > 0.9 > 0.1 > model.probability({"bad": 1.0})
@@ -80,13 +86,13 @@ def test_rare_features_are_dropped_and_json_round_trips() -> None:
 
 
 def test_the_model_decides_at_the_threshold_the_rules_set(classifier: Classifier) -> None:
-    silent = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.0)
-    eager = Gates(LogisticModel({}, 30.0), LogisticModel({}, 30.0))
+    silent = _gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.0)
+    eager = _gates(LogisticModel({}, 30.0), LogisticModel({}, 30.0))
     rule_flagged = classifier.gate_input("举报王科长受贿")
     neither = classifier.gate_input("那几栋楼一直空着")
     assert silent.is_accusation(rule_flagged) and not silent.is_accusation(neither)
     # With a veto above zero, a model sure that the rules are wrong keeps the message unsealed.
-    vetoing = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.05)
+    vetoing = _gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.05)
     assert rule_flagged.accusation.accusation and not vetoing.is_accusation(rule_flagged)
     assert eager.is_accusation(neither) and eager.is_out_of_scope(neither)
     assert silent.is_out_of_scope(classifier.gate_input("楼上装修太吵了"))
@@ -97,7 +103,8 @@ def test_the_model_threshold_depends_on_a_wrongdoing_word(classifier: Classifier
     # P from the bias, between the two thresholds: enough beside a wrongdoing word, not on a name alone
     # (the shipped pair is the sweep's choice, checked below; here the mechanism).
     p = 0.4
-    gates = Gates(LogisticModel({}, math.log(p / (1 - p))), LogisticModel({}, -30.0), 0.1, 0.7)
+    gates = _gates(LogisticModel({}, math.log(p / (1 - p))), LogisticModel({}, -30.0),
+                   accusation_threshold=0.1, accusation_threshold_no_wrongdoing=0.7)
     with_word = classifier.gate_input("服务中心的人扣下了我们两成补贴")
     name_only = classifier.gate_input("管委会的张主任去年调走了")
     assert not with_word.accusation.accusation and with_word.accusation.wrongdoing_score > 0
@@ -134,15 +141,6 @@ def test_false_seals_are_counted_against_the_ordinary_messages() -> None:
     assert "false seals   2.0% of ordinary messages (2 of 100)" in report("set", figures)
 
 
-def test_shipped_thresholds_are_those_of_the_module() -> None:
-    # python -m classifier sweep chose them; the JSON carries what training wrote.
-    gates = bundled_gates()
-    fresh = Gates(gates.accusation, gates.out_of_scope)
-    assert gates.accusation_threshold == fresh.accusation_threshold
-    assert gates.accusation_threshold_no_wrongdoing == fresh.accusation_threshold_no_wrongdoing
-    assert gates.accusation_threshold_rules == fresh.accusation_threshold_rules
-
-
 def test_crossed_features_fire_only_with_an_identifiable_target(classifier: Classifier) -> None:
     named = accusation_features(classifier.gate_input("驿站负责人施某截留了补贴"))
     vague = accusation_features(classifier.gate_input("建议严查截留补贴的行为"))
@@ -164,6 +162,10 @@ def test_gates_json_round_trips_and_is_checked(classifier: Classifier) -> None:
 
 def test_bundled_gates_are_what_the_labelled_files_train() -> None:
     shipped, fresh = bundled_gates(), train(training_files())
+    # The model file alone holds the thresholds (python -m classifier sweep chose them): training keeps them.
+    thresholds = ("accusation_threshold", "accusation_threshold_no_wrongdoing", "accusation_threshold_rules",
+                  "scope_threshold")
+    assert [getattr(fresh, t) for t in thresholds] == [getattr(shipped, t) for t in thresholds]
     for name in ("accusation", "out_of_scope"):
         old, new = getattr(shipped, name), getattr(fresh, name)
         assert old.bias == pytest.approx(new.bias, abs=1e-3), "run python -m classifier train"
