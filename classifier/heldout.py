@@ -4,8 +4,9 @@ Training 20-odd pairs of models is the slow part of the honest figures (tests, `
 ``sweep``), so the gates trained without each file are kept on disk, keyed by a hash of every
 gate input (the labelled files as the rules and the notice see them) and of the classifier's code and
 data: the first run trains them for real, later runs with the same data and code read them back.
-``CLASSIFIER_CACHE`` (default ``$XDG_CACHE_HOME/hqcbd-classifier``
-or ``~/.cache/hqcbd-classifier``) says where; ``CLASSIFIER_CACHE=off`` trains every time.
+``CLASSIFIER_CACHE`` says where (default: ``var/cache/hqcbd-classifier`` in the Python environment, so
+.venv/ in a checkout: a clean clone, as CI has, trains once per run); ``CLASSIFIER_CACHE=off`` trains
+every time, and so does a place that cannot be written.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -48,10 +50,7 @@ def cache_dir() -> Path | None:
     chosen = os.environ.get("CLASSIFIER_CACHE")
     if chosen == "off":
         return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "hqcbd-classifier"
+    return Path(chosen) if chosen else Path(sys.prefix) / "var" / "cache" / "hqcbd-classifier"
 
 
 def code_hash() -> str:
@@ -102,10 +101,13 @@ class HeldOut:
         examples = [x for source, xs in self._inputs.items() if source != held for x in xs]
         gates = train_gates(examples, bundled_gates())
         if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
             partial = cached.with_suffix(f".{os.getpid()}.tmp")  # written whole, then renamed
-            partial.write_text(json.dumps(_exact_json(gates)), encoding="utf-8")
-            partial.replace(cached)
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                partial.write_text(json.dumps(_exact_json(gates)), encoding="utf-8")
+                partial.replace(cached)
+            except OSError:  # a read-only environment: the figures are the same, only slower
+                partial.unlink(missing_ok=True)
         return gates
 
 
