@@ -54,7 +54,8 @@ def test_held_out_gates_are_trained_once_per_data_and_code(
     rules = classifier.with_gates(None)
     trained: list[int] = []
     real_train = heldout.train_gates
-    monkeypatch.setattr(heldout, "train_gates", lambda xs, like: trained.append(len(xs)) or real_train(xs, like))
+    monkeypatch.setattr(heldout, "train_gates",
+                        lambda xs, like: trained.append(len(xs)) or real_train(xs, like))
     monkeypatch.setenv("CLASSIFIER_CACHE", str(tmp_path))
     first = HeldOut(rules, files).without(files[0]).gates
     assert len(trained) == 1 and len(list(tmp_path.rglob("*.json"))) == 1
