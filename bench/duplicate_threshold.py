@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/duplicate_threshold.py
 
-Reads tests/data/feedback_train*.jsonl (distinct opinions), builds each message's vector with the
-classifier's own features (cases.domain.duplicates.text_vector over Classifier.features) and
+Reads classifier/data/labelled/feedback_train*.jsonl (distinct opinions), builds each message's
+vector with the classifier's own features (cases.domain.duplicates.text_vector over Classifier.features) and
 prints the similarity percentiles of pairs of different messages about the same problem (the
 hardest non-repeats) and of all pairs. The threshold is the 99.9th percentile of the same-problem
 pairs rounded up to 0.05. It then reports, for information, how many synthetic repeats (a message
@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere: the project root must come first
     sys.path.insert(0, str(ROOT))
 
-from bench.classifier_eval import TRAINING_DATA, load_labelled, rules_classifier  # noqa: E402
 from cases.domain.duplicates import bounded, cosine, text_vector  # noqa: E402
+from classifier.evaluation import TRAINING_DATA, load_labelled, rules_classifier  # noqa: E402
 
 
 def _percentile(values: list[float], share: float) -> float:

@@ -4,7 +4,7 @@
 
 Starts a throw-away PostgreSQL cluster (tests/support/services.private_postgres), migrates it,
 imports the bundled notice, records the cases through the real intake (record_case: classifier,
-search words) with the labelled messages of tests/data as their texts, one sender in three
+search words) with the labelled messages of classifier/data/labelled as their texts, one sender in three
 writing twice, spread over two years, the older 80 % closed. Then times
 cases.triage.duplicates.likely_duplicates for a triager on ``--runs`` cases (p50, p95, most
 candidates scored), the work the case page adds.
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the project root (and our `mailbox`) first
     sys.path.insert(0, str(ROOT))
 
-from bench.classifier_eval import TRAINING_DATA, load_labelled  # noqa: E402
+from classifier.evaluation import TRAINING_DATA, load_labelled  # noqa: E402
 
 
 def _texts() -> list[str]:

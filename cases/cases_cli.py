@@ -79,8 +79,8 @@ def reindex_command(batch: int) -> None:
               help='Read {"id", "subject", "text"} lines on standard input, write one result per line.')
 def classify_command(as_jsonl: bool) -> None:
     """Suggest problems, kind, accusation and out-of-scope flags for messages (JSON Lines in and out)."""
-    from cases.domain.classifier import classify_jsonl_lines
     from cases.triage.suggest import current_classifier
+    from classifier.engine import classify_jsonl_lines
 
     classifier = current_classifier()
     if classifier is None:
@@ -94,9 +94,9 @@ def classify_command(as_jsonl: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def evaluate_command(files: tuple[str, ...]) -> None:
     """Print top-1/top-3, accusation precision/recall, out-of-scope recall and speed for labelled files."""
-    # The figures are those of bench/classifier_eval.py, the same function the tests assert on.
-    from bench.classifier_eval import evaluate, load_labelled, report
+    # The figures are those of `python -m classifier evaluate`, the same function the tests assert on.
     from cases.triage.suggest import current_classifier
+    from classifier.evaluation import evaluate, load_labelled, report
 
     classifier = current_classifier()
     if classifier is None:

@@ -3,9 +3,9 @@
 Three signals, each a reason a person can check at a glance: the same sender (e-mail address or
 phone number, compared and never shown here), a case reference quoted in the text (HQ-YYYY-NNNNNN),
 and similar text: the cosine of the two messages' vectors over the classifier's own features
-(jieba words and CJK character bigrams, :meth:`cases.domain.classifier.Classifier.features`).
+(jieba words and CJK character bigrams, :meth:`classifier.engine.Classifier.features`).
 
-TEXT_THRESHOLD was chosen on the training files only (tests/data/feedback_train6-10.jsonl, 1 200
+TEXT_THRESHOLD was chosen on the training files only (classifier/data/labelled/feedback_train6-10.jsonl, 1 200
 messages written as distinct opinions, see bench/duplicate_threshold.py): it is the 99.9th
 percentile of the similarity between two different messages about the same rectification
 problem, the hardest pairs that are not repeats, rounded up to 0.05. A repeat (the same opinion

@@ -10,7 +10,7 @@ import threading
 import warnings
 from typing import Any
 
-from cases.domain.textnorm import normalise
+from classifier.textnorm import normalise
 
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9][a-z0-9@._'-]*")
 _LOCK = threading.Lock()

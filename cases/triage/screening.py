@@ -14,7 +14,6 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from cases.domain import clocks as clock_rules
-from cases.domain.classifier import Classification
 from cases.domain.deadlines import DueDate
 from cases.domain.states import ACCUSATION
 from cases.events import mark_report_dirty, record_event
@@ -27,6 +26,7 @@ from cases.reasons import CLASSIFIER_FLAGGED
 from cases.transaction_info import transaction_key
 from cases.triage.calendar import configured_clocks, current_calendar, local_date
 from cases.triage.suggest import refresh_search_text, screen_case
+from classifier.engine import Classification
 
 SCREEN_JOB = "screen_new_cases"
 SCREEN_BATCH = 200  # cases per job run; a fuller queue asks for another run

@@ -11,16 +11,16 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func
 
-from cases.classifier_data import bundled_gates
 from cases.domain.catalogue_parser import parse_notice
-from cases.domain.classifier import Classification, Classifier
-from cases.domain.naive_bayes import NaiveBayes
 from cases.domain.search_words import index_words
 from cases.extensions import db
 from cases.jobs import job
 from cases.models import Case, ClassifierModel, ConfirmedLink, OutboxItem, RectificationPlan
 from cases.outbox import add_job
 from cases.process_cache import RowCache
+from classifier.bundled import bundled_gates
+from classifier.engine import Classification, Classifier
+from classifier.naive_bayes import NaiveBayes
 
 RETRAIN_JOB = "retrain_classifier"
 _LOCK = threading.Lock()

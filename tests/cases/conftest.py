@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.classifier_eval import HeldOut, default_classifier, rules_classifier, training_files
-from cases.domain.classifier import Classifier
+from classifier.engine import Classifier
+from classifier.evaluation import HeldOut, default_classifier, rules_classifier, training_files
 
 
 @pytest.fixture(scope="session")

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import pytest
 
-from bench.accusation_sweep import (
+from classifier.bundled import bundled_gates
+from classifier.engine import Classifier
+from classifier.evaluation import HeldOut, training_files
+from classifier.rules.accusation import check_accusation, target_evidence, wrongdoing_evidence
+from classifier.sweep import (
     MIN_SCOPE_PRECISION,
     SCOPE_THRESHOLDS,
     best_scope_threshold,
     scope_counts,
     scope_rows,
 )
-from bench.classifier_eval import HeldOut, training_files
-from cases.classifier_data import bundled_gates
-from cases.domain.accusation import check_accusation, target_evidence, wrongdoing_evidence
-from cases.domain.classifier import Classifier
-from cases.domain.textnorm import normalise
+from classifier.textnorm import normalise
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_the_shipped_scope_threshold_is_the_sweeps_choice(held_out: HeldOut) -> 
     rows = scope_rows(held_out, training_files())
     shipped = bundled_gates().scope_threshold
     assert shipped in SCOPE_THRESHOLDS
-    assert best_scope_threshold(rows) == shipped, "run bench/classifier_eval.py --sweep"
+    assert best_scope_threshold(rows) == shipped, "run python -m classifier sweep"
     tp, fp, fn = scope_counts(rows, shipped)
     assert tp / (tp + fp) >= MIN_SCOPE_PRECISION and tp / (tp + fn) >= 0.9
 

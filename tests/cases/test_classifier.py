@@ -1,7 +1,7 @@
 """The suggestion classifier: targets on the labelled sets, and its parts one by one.
 
-No database: everything here is pure Python over the bundled notice and tests/data/*.jsonl. The
-figures are computed by bench/classifier_eval.py's ``evaluate``, the function the script prints.
+No database: everything here is pure Python over the bundled notice and classifier/data/labelled/*.jsonl. The
+figures are computed by classifier/evaluation.py's ``evaluate``, the function the script prints.
 The accusation and out-of-scope gates are trained on the labelled files, so the targets are asserted
 on held-out figures: each file is classified by gates trained on the other files only.
 """
@@ -15,8 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from bench.accusation_sweep import FILE_MIN_RECALL, HARD_CASES
-from bench.classifier_eval import (
+from cases.domain.catalogue_parser import parse_notice
+from classifier.engine import (
+    KINDS,
+    CatalogueEntry,
+    Classifier,
+    classify_jsonl_lines,
+    entries_from_notice,
+)
+from classifier.evaluation import (
     DEFAULT_NOTICE,
     NON_PROBLEM_LABELS,
     HeldOut,
@@ -26,19 +33,12 @@ from bench.classifier_eval import (
     load_labelled,
     training_files,
 )
-from cases.domain.catalogue_parser import parse_notice
-from cases.domain.classifier import (
-    KINDS,
-    CatalogueEntry,
-    Classifier,
-    classify_jsonl_lines,
-    entries_from_notice,
-)
-from cases.domain.message_kind import check_accusation, target_evidence, wrongdoing_evidence
-from cases.domain.textnorm import normalise
+from classifier.rules.message_kind import check_accusation, target_evidence, wrongdoing_evidence
+from classifier.sweep import FILE_MIN_RECALL, HARD_CASES
+from classifier.textnorm import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data"
+DATA = ROOT / "classifier" / "data" / "labelled"
 CODES = {f"{a}.{p}" for a, n in ((1, 4), (2, 3), (3, 3), (4, 2)) for p in range(1, n + 1)}
 
 
@@ -55,11 +55,11 @@ def test_held_out_figures_meet_the_targets(held_out: HeldOut, name: str) -> None
     summary = f"{name} (gates trained on the other files): misses {figures.errors}"
     assert figures.top1 is not None and figures.top1 >= 0.75, summary
     assert figures.top3 is not None and figures.top3 >= 0.92, summary
-    # Recall 0.85 per file since the flag seals at most 1 % of ordinary messages (bench/accusation_sweep.py).
+    # Recall 0.85 per file since the flag seals at most 1 % of ordinary messages (classifier/sweep.py).
     assert figures.accusation_recall is not None and figures.accusation_recall >= FILE_MIN_RECALL, summary
     assert figures.accusation_precision is not None and figures.accusation_precision >= 0.80, summary
     assert figures.oos_recall is not None and figures.oos_recall >= 0.80, summary
-    # The median time is a performance target: bench/classifier_eval.py prints it, no test times it.
+    # The median time is a performance target: classifier/evaluation.py prints it, no test times it.
 
 
 def test_the_held_out_files_are_the_labelled_ones() -> None:
@@ -364,7 +364,7 @@ def test_import_and_build_emit_no_warning_and_no_output() -> None:
     # The classifier reads jieba's default dictionary (search uses it too) and must never write into
     # it: its own words are kept apart, so search segments as before.
     code = (
-        "from bench.classifier_eval import default_classifier\n"
+        "from classifier.evaluation import default_classifier\n"
         "import jieba\n"
         "c = default_classifier()\n"
         "print(c.classify('那几栋楼一直空着').suggestions[0].problem)\n"

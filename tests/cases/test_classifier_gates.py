@@ -12,10 +12,24 @@ import math
 import random
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
-from bench.accusation_sweep import (
+from classifier import engine as classifier_module
+from classifier.bundled import bundled_gates
+from classifier.engine import HEAD_CHARS, TAIL_CHARS, Classifier
+from classifier.evaluation import Figures, HeldOut, load_labelled, report, rules_classifier, training_files
+from classifier.gates import (
+    FORMAT,
+    Gates,
+    accusation_features,
+    accusation_flag,
+    scope_features,
+)
+from classifier.logistic import LogisticModel
+from classifier.rules.accusation import AccusationCheck, check_accusation, target_evidence
+from classifier.sweep import (
     MAX_FALSE_SEAL,
     MIN_PRECISION,
     MIN_RECALL,
@@ -25,22 +39,9 @@ from bench.accusation_sweep import (
     count,
     held_out_predictions,
 )
-from bench.classifier_eval import Figures, HeldOut, load_labelled, report, rules_classifier, training_files
-from bench.train_gates import train
-from cases.classifier_data import bundled_gates
-from cases.domain import classifier as classifier_module
-from cases.domain.accusation import AccusationCheck, check_accusation, target_evidence
-from cases.domain.classifier import HEAD_CHARS, TAIL_CHARS, Classifier
-from cases.domain.gates import (
-    FORMAT,
-    Gates,
-    accusation_features,
-    accusation_flag,
-    scope_features,
-)
-from cases.domain.logistic import LogisticModel
-from cases.domain.textindex import Bm25
-from cases.domain.textnorm import TermMatcher, normalise
+from classifier.textindex import Bm25
+from classifier.textnorm import TermMatcher, normalise
+from classifier.training import train
 
 # --- logistic regression ------------------------------------------------------------------------
 
@@ -54,6 +55,11 @@ def _toy() -> list[tuple[dict[str, float], bool]]:
         rows.append((features, good))
     return rows
 
+
+
+def _gates(accusation: LogisticModel, out_of_scope: LogisticModel, **thresholds: float) -> Gates:
+    """Gates of the given models, at the shipped thresholds but those given."""
+    return replace(bundled_gates(), accusation=accusation, out_of_scope=out_of_scope, **thresholds)
 
 def test_logistic_regression_learns_a_separable_problem() -> None:
     model = LogisticModel.fit(_toy())
@@ -80,13 +86,13 @@ def test_rare_features_are_dropped_and_json_round_trips() -> None:
 
 
 def test_the_model_decides_at_the_threshold_the_rules_set(classifier: Classifier) -> None:
-    silent = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.0)
-    eager = Gates(LogisticModel({}, 30.0), LogisticModel({}, 30.0))
+    silent = _gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.0)
+    eager = _gates(LogisticModel({}, 30.0), LogisticModel({}, 30.0))
     rule_flagged = classifier.gate_input("举报王科长受贿")
     neither = classifier.gate_input("那几栋楼一直空着")
     assert silent.is_accusation(rule_flagged) and not silent.is_accusation(neither)
     # With a veto above zero, a model sure that the rules are wrong keeps the message unsealed.
-    vetoing = Gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.05)
+    vetoing = _gates(LogisticModel({}, -30.0), LogisticModel({}, -30.0), accusation_threshold_rules=0.05)
     assert rule_flagged.accusation.accusation and not vetoing.is_accusation(rule_flagged)
     assert eager.is_accusation(neither) and eager.is_out_of_scope(neither)
     assert silent.is_out_of_scope(classifier.gate_input("楼上装修太吵了"))
@@ -97,7 +103,8 @@ def test_the_model_threshold_depends_on_a_wrongdoing_word(classifier: Classifier
     # P from the bias, between the two thresholds: enough beside a wrongdoing word, not on a name alone
     # (the shipped pair is the sweep's choice, checked below; here the mechanism).
     p = 0.4
-    gates = Gates(LogisticModel({}, math.log(p / (1 - p))), LogisticModel({}, -30.0), 0.1, 0.7)
+    gates = _gates(LogisticModel({}, math.log(p / (1 - p))), LogisticModel({}, -30.0),
+                   accusation_threshold=0.1, accusation_threshold_no_wrongdoing=0.7)
     with_word = classifier.gate_input("服务中心的人扣下了我们两成补贴")
     name_only = classifier.gate_input("管委会的张主任去年调走了")
     assert not with_word.accusation.accusation and with_word.accusation.wrongdoing_score > 0
@@ -134,15 +141,6 @@ def test_false_seals_are_counted_against_the_ordinary_messages() -> None:
     assert "false seals   2.0% of ordinary messages (2 of 100)" in report("set", figures)
 
 
-def test_shipped_thresholds_are_those_of_the_module() -> None:
-    # bench/classifier_eval.py --sweep chose them; the JSON carries what training wrote.
-    gates = bundled_gates()
-    fresh = Gates(gates.accusation, gates.out_of_scope)
-    assert gates.accusation_threshold == fresh.accusation_threshold
-    assert gates.accusation_threshold_no_wrongdoing == fresh.accusation_threshold_no_wrongdoing
-    assert gates.accusation_threshold_rules == fresh.accusation_threshold_rules
-
-
 def test_crossed_features_fire_only_with_an_identifiable_target(classifier: Classifier) -> None:
     named = accusation_features(classifier.gate_input("驿站负责人施某截留了补贴"))
     vague = accusation_features(classifier.gate_input("建议严查截留补贴的行为"))
@@ -164,12 +162,16 @@ def test_gates_json_round_trips_and_is_checked(classifier: Classifier) -> None:
 
 def test_bundled_gates_are_what_the_labelled_files_train() -> None:
     shipped, fresh = bundled_gates(), train(training_files())
+    # The model file alone holds the thresholds (python -m classifier sweep chose them): training keeps them.
+    thresholds = ("accusation_threshold", "accusation_threshold_no_wrongdoing", "accusation_threshold_rules",
+                  "scope_threshold")
+    assert [getattr(fresh, t) for t in thresholds] == [getattr(shipped, t) for t in thresholds]
     for name in ("accusation", "out_of_scope"):
         old, new = getattr(shipped, name), getattr(fresh, name)
-        assert old.bias == pytest.approx(new.bias, abs=1e-3), "run bench/train_gates.py"
+        assert old.bias == pytest.approx(new.bias, abs=1e-3), "run python -m classifier train"
         big = {f for f, w in new.weights.items() if abs(w) > 1e-3}
-        assert big <= set(old.weights), "run bench/train_gates.py"
-        assert max(abs(old.weights[f] - new.weights[f]) for f in big) < 1e-3, "run bench/train_gates.py"
+        assert big <= set(old.weights), "run python -m classifier train"
+        assert max(abs(old.weights[f] - new.weights[f]) for f in big) < 1e-3, "run python -m classifier train"
 
 
 def test_derived_classifiers_share_the_index_and_keep_the_other_part(classifier: Classifier) -> None:
@@ -197,7 +199,7 @@ def test_the_shipped_accusation_thresholds_are_the_sweeps_choice(held_out: HeldO
         gates.accusation_threshold,
         gates.accusation_threshold_no_wrongdoing,
         gates.accusation_threshold_rules,
-    ), f"run bench/classifier_eval.py --sweep: the best point is now {best.line()}"
+    ), f"run python -m classifier sweep: the best point is now {best.line()}"
 
 
 def test_hard_negative_set_names_people_without_accusing_them() -> None:
@@ -238,7 +240,7 @@ def test_wider_rules_catch_more_kinds_of_wrongdoing(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "张科长收了开发商的卡",  # short (tests/data/feedback_hardneg.jsonl)
+        "张科长收了开发商的卡",  # short (classifier/data/labelled/feedback_hardneg.jsonl)
         "聽說招商處王處長的小舅子開了家公司，專門接管委會的活",  # traditional, hearsay
         "Director Liu's brother-in-law owns the firm that wins all the committee's service contracts.",
     ],
@@ -329,7 +331,7 @@ def test_bm25_tables_hold_the_formula() -> None:
 def test_long_texts_are_classified_on_a_bounded_part(
     classifier: Classifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The bound itself, not a wall-clock time (bench/classifier_eval.py prints the time for 10,000
+    # The bound itself, not a wall-clock time (classifier/evaluation.py prints the time for 10,000
     # characters): whatever the length, the steps that cost per character see at most the head and
     # the tail, so the work per message is bounded.
     texts = "".join(r["text"] for path in training_files() for r in load_labelled(path))

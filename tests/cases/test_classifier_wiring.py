@@ -11,7 +11,7 @@ from flask.testing import FlaskCliRunner
 
 from cases.triage.suggest import current_classifier
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "classifier" / "data" / "labelled"
 ROOT = Path(__file__).resolve().parents[2]
 
 

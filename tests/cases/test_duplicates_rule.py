@@ -9,7 +9,7 @@ import pytest
 
 from cases.domain import duplicates as rule
 from cases.domain.catalogue_parser import parse_notice
-from cases.domain.classifier import Classifier
+from classifier.engine import Classifier
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 NOTICE = Path(__file__).resolve().parents[2] / "cases" / "data" / "notice_2023_hqcbd.txt"

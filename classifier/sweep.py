@@ -1,11 +1,11 @@
 """The accusation operating point: held-out precision, recall and false-seal rate over a grid of
 the gate's thresholds.
 
-    .venv/bin/python bench/classifier_eval.py --sweep [labelled.jsonl …]
+    .venv/bin/python -m classifier sweep [labelled.jsonl …]
 
 A message is sealed when the trained model's P(accusation) reaches one of three thresholds, chosen
 by the rules' evidence: their own seal, a wrongdoing word they found without sealing, or none
-(:func:`cases.domain.gates.accusation_flag`). Every message is scored by gates trained without its
+(:func:`classifier.gates.accusation_flag`). Every message is scored by gates trained without its
 file (leave one file out), the predictions are pooled, and the table shows precision/recall and the
 false-seal rate (ordinary messages sealed, over all ordinary messages) for each pair of the last two
 thresholds at the chosen first one; then the best point (:func:`best_point`), the shipped point, the
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cases.domain.accusation import AccusationCheck
-from cases.domain.gates import Gates, accusation_flag, model_threshold
+from classifier.gates import Gates, accusation_flag, model_threshold
+from classifier.rules.accusation import AccusationCheck
 
 if TYPE_CHECKING:
-    from bench.classifier_eval import HeldOut
+    from classifier.evaluation import HeldOut
 
 MIN_RECALL = 0.90  # pooled, hard cases included (they hold most of what the model still misses)
 MIN_PRECISION = 0.85
@@ -224,7 +224,7 @@ def sweep_report(predictions: Sequence[Prediction], shipped: Gates, min_recall: 
             point = count(predictions, w, n, threshold_rules=veto)
             cells.append(f"{point.cell()} {100 * point.false_seal_rate:4.1f}")
         lines.append(f"{w:>15.2f} " + " ".join(f"{c:>17}" for c in cells))
-    lines.append(f"shipped (cases/data/classifier_gates.json) {here.line()}")
+    lines.append(f"shipped (classifier/data/model.json) {here.line()}")
     if best is None:
         lines.append(f"no grid point seals at most {100 * MAX_FALSE_SEAL:.0f}% of ordinary messages with"
                      f" recall >= {100 * min_recall:.0f}% and the per-file targets")

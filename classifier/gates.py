@@ -1,7 +1,7 @@
 """Learned second opinions on the two flags: is the message an accusation, is it out of scope.
 
-Each flag has its hand-written rules (:mod:`cases.domain.accusation`, the out-of-scope evidence of
-:mod:`cases.domain.classifier`) and a logistic regression trained on labelled messages. Out of scope:
+Each flag has its hand-written rules (:mod:`classifier.rules.accusation`, the out-of-scope evidence of
+:mod:`classifier.engine`) and a logistic regression trained on labelled messages. Out of scope:
 flagged when either says so. Accusation: the model decides, at a threshold the rules' evidence sets
 (:func:`accusation_flag`), so it can veto a seal of the rules it finds unlikely. The rules see the
 structures we know; the model learns the wording of the labelled sets, and it generalises because
@@ -19,7 +19,7 @@ its features are built the same way:
 
 A missed accusation can reach the accused department; a false seal hides a citizen's opinion from
 the triagers and delays the answer. The thresholds are chosen for recall under a cap on the share of
-ordinary messages sealed (``bench/accusation_sweep.py``).
+ordinary messages sealed (``classifier/sweep.py``).
 """
 
 from __future__ import annotations
@@ -27,30 +27,25 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from cases.domain.accusation import AccusationCheck
-from cases.domain.logistic import LogisticModel
+from classifier.logistic import LogisticModel
+from classifier.rules.accusation import AccusationCheck
 
 FORMAT = "hqcbd-gates/1"
-# Seal when P(accusation) reaches these (`bench/classifier_eval.py --sweep`, every file scored by
-# gates trained on the others): the best pooled recall among the points that seal at most 1 % of the
-# ordinary messages, keep precision ≥ 85 % at the 8 % of accusations real mail holds, and keep every
-# file but the hard-case ones at recall ≥ 85 %, precision ≥ 80 %. The rules no longer seal alone:
-# their verdict needs P ≥ ACCUSATION_THRESHOLD_RULES (the model sees their scores among its features,
-# so it learns where they over-trigger: misdeed words with no one identifiable, a named official
-# praised, a question about how to report); without their verdict a wrongdoing word they found needs
-# ACCUSATION_THRESHOLD, and no wrongdoing word ACCUSATION_THRESHOLD_NO_WRONGDOING. Chosen before on
-# the precision of files a third of which accuse, the flag sealed 4–5 % of ordinary opinions on new
-# sets with 8 % accusations.
-ACCUSATION_THRESHOLD = 0.65
-ACCUSATION_THRESHOLD_NO_WRONGDOING = 0.55
-ACCUSATION_THRESHOLD_RULES = 0.5
-# The lowest held-out threshold with out-of-scope precision ≥ 85 % on the files but the hard-case ones
-# (the same sweep): a wrong hint can send a person away, so it must be right as often as the
-# accusation flag.
-SCOPE_THRESHOLD = 0.3
+# The thresholds live in the model file alone (classifier/data/model.json, read by Gates.from_json):
+# `python -m classifier sweep` shows where to put them, an edit of that file puts them there, and
+# `python -m classifier train` keeps them. A message is sealed when P(accusation) reaches one of three:
+# `threshold_rules` when the rules seal it (the model sees their scores among its features, so it
+# learns where they over-trigger: misdeed words with no one identifiable, a named official praised, a
+# question about how to report), `threshold` when they found a wrongdoing word said of someone the
+# writer could identify, `threshold_no_wrongdoing` otherwise: the best pooled held-out recall among
+# the points that seal at most 1 % of the ordinary messages, keep precision ≥ 85 % at the 8 % of
+# accusations real mail holds, and keep every file but the hard-case ones at recall ≥ 85 %, precision
+# ≥ 80 %. The out-of-scope `threshold` is the lowest with held-out precision ≥ 85 % on the files but
+# the hard-case ones (a wrong hint can send a person away).
+
 # How identifiable a target must be (rule score, 0 … 1) for the crossed features to fire: 0.7 takes
 # named companies (鑫泰置业) and people known by their unit (服务中心的人), not "officials".
 CROSS_TARGET = 0.7
@@ -177,10 +172,10 @@ class Gates:
 
     accusation: LogisticModel
     out_of_scope: LogisticModel
-    accusation_threshold: float = ACCUSATION_THRESHOLD
-    accusation_threshold_no_wrongdoing: float = ACCUSATION_THRESHOLD_NO_WRONGDOING
-    scope_threshold: float = SCOPE_THRESHOLD
-    accusation_threshold_rules: float = ACCUSATION_THRESHOLD_RULES
+    accusation_threshold: float
+    accusation_threshold_no_wrongdoing: float
+    scope_threshold: float
+    accusation_threshold_rules: float
 
     def accusation_probability(self, inp: GateInput) -> float:
         """The model's P(accusation) for a message."""
@@ -205,7 +200,7 @@ class Gates:
         return inp.scope.rule or self.scope_probability(inp) >= self.scope_threshold
 
     def as_json(self) -> dict[str, Any]:
-        """The models as JSON (what bench/train_gates.py writes to cases/data/)."""
+        """The models as JSON (what python -m classifier train writes to classifier/data/model.json)."""
         return {
             "format": FORMAT,
             "accusation": {
@@ -232,12 +227,13 @@ class Gates:
         )
 
 
-def train_gates(examples: Sequence[tuple[GateInput, bool, bool]]) -> Gates:
-    """Train both models on ``(input, is_accusation, is_out_of_scope)`` triples."""
+def train_gates(examples: Sequence[tuple[GateInput, bool, bool]], thresholds: Gates) -> Gates:
+    """Train both models on ``(input, is_accusation, is_out_of_scope)`` triples; the thresholds are
+    those of ``thresholds`` (the model file's: training never moves them)."""
     accusation = LogisticModel.fit(
         [(accusation_features(inp), acc) for inp, acc, _ in examples], **TRAINING["accusation"]
     )
     out_of_scope = LogisticModel.fit(
         [(scope_features(inp), oos) for inp, _, oos in examples], **TRAINING["out_of_scope"]
     )
-    return Gates(accusation, out_of_scope)
+    return replace(thresholds, accusation=accusation, out_of_scope=out_of_scope)

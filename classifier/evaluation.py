@@ -1,20 +1,21 @@
 """Evaluate the suggestion classifier on labelled JSON Lines files and print the figures.
 
-    .venv/bin/python bench/classifier_eval.py tests/data/feedback_dev.jsonl [more.jsonl …]
+    .venv/bin/python -m classifier evaluate classifier/data/labelled/feedback_dev.jsonl [more.jsonl …]
         [--notice shared/seed/000_….txt] [--train confirmed.jsonl] [--holdout | --rules-only] [--errors]
-    .venv/bin/python bench/classifier_eval.py --sweep [labelled.jsonl …]
+    .venv/bin/python -m classifier sweep [labelled.jsonl …]
 
 A labelled line is {"id", "subject", "text", "problem": "1.1"…"4.2" | "general" | "out_of_scope",
 "accusation": bool, "notes"}. Top-1/top-3 count only lines whose label is a problem code.
 
-The accusation and out-of-scope gates are trained on the labelled files in tests/data/ (the shipped
-copy is cases/data/classifier_gates.json, written by bench/train_gates.py), so their figures on those
-files flatter them. ``--holdout`` gives the honest figures: for each file evaluated, gates trained on
-every *other* training file. ``--rules-only`` shows the hand-written rules alone. ``--train`` first
+The accusation and out-of-scope gates are trained on the labelled files in classifier/data/labelled/
+(the shipped copy is classifier/data/model.json, written by ``python -m classifier train``), so their
+figures on those files flatter them. ``--holdout`` gives the honest figures: for each file
+evaluated, gates trained on every *other* training file (classifier/heldout.py, cached on disk).
+``--rules-only`` shows the hand-written rules alone. ``--train`` first
 teaches the problem ranking's learned part with the problem-labelled lines of another file (to see
-what confirmations add). ``--sweep`` prints the held-out precision/recall of the accusation flag over
-a grid of its thresholds (bench/accusation_sweep.py; by default over every file of tests/data), which
-is how the shipped thresholds were chosen. The time to classify a 10,000-character text is printed
+what confirmations add). ``sweep`` prints the held-out precision/recall of the accusation flag over
+a grid of its thresholds (classifier/sweep.py; by default over every labelled file), which is how
+the shipped thresholds were chosen. The time to classify a 10,000-character text is printed
 too: the work per message is bounded, and this is where that shows (tests check the bound, not the
 time). tests/cases/test_classifier.py asserts the targets with :func:`evaluate`, the same function this
 script prints, on held-out gates.
@@ -23,7 +24,6 @@ script prints, on held-out gates.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -32,18 +32,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script from anywhere: the project root must come first
-    sys.path.insert(0, str(ROOT))
+from cases.domain.catalogue_parser import parse_notice
+from classifier.bundled import bundled_gates
+from classifier.engine import Classifier
+from classifier.heldout import HeldOut, gate_labels, load_labelled
 
-from bench.accusation_sweep import held_out_predictions, scope_rows, scope_sweep_report, sweep_report  # noqa: E402
-from cases.classifier_data import bundled_gates  # noqa: E402
-from cases.domain.catalogue_parser import parse_notice  # noqa: E402
-from cases.domain.classifier import Classifier  # noqa: E402
-from cases.domain.gates import GateInput, train_gates  # noqa: E402
+__all__ = ["HeldOut", "gate_labels", "load_labelled"]  # re-exported: the figures' callers use them
+from classifier.sweep import held_out_predictions, scope_rows, scope_sweep_report, sweep_report
 
-DEFAULT_NOTICE = ROOT / "cases" / "data" / "notice_2023_hqcbd.txt"  # the bundled copy of the notice
-TRAINING_DATA = ROOT / "tests" / "data"  # the labelled files the gates are trained on
+PACKAGE = Path(__file__).resolve().parent
+# The notice the application ships (its catalogue is the app's): the problems the classifier ranks.
+DEFAULT_NOTICE = PACKAGE.parent / "cases" / "data" / "notice_2023_hqcbd.txt"
+TRAINING_DATA = PACKAGE / "data" / "labelled"  # the labelled files the gates are trained on
 NON_PROBLEM_LABELS = ("general", "out_of_scope")
 WARM_UP = 5
 LONG_TEXT_CHARS = 10_000
@@ -117,12 +117,6 @@ class Figures:
         return statistics.median(self.timings_ms) if self.timings_ms else 0.0
 
 
-def load_labelled(path: str | Path) -> list[dict[str, Any]]:
-    """The labelled records of a JSON Lines file (blank lines skipped)."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
 def training_files() -> list[Path]:
     """The labelled files the gates learn from."""
     return sorted(TRAINING_DATA.glob("*.jsonl"))
@@ -136,41 +130,6 @@ def rules_classifier(notice_path: str | Path = DEFAULT_NOTICE) -> Classifier:
 def default_classifier(notice_path: str | Path = DEFAULT_NOTICE) -> Classifier:
     """The classifier as the application builds it: rules plus the bundled trained gates."""
     return rules_classifier(notice_path).with_gates(bundled_gates())
-
-
-def gate_labels(records: Iterable[dict[str, Any]]) -> list[tuple[str, str, bool, bool]]:
-    """``(text, subject, is_accusation, is_out_of_scope)`` of labelled records: what the gates learn."""
-    return [
-        (r["text"], r.get("subject") or "", bool(r["accusation"]), r["problem"] == "out_of_scope")
-        for r in records
-    ]
-
-
-class HeldOut:
-    """Gates trained without one file at a time; every file's gate inputs are computed once."""
-
-    def __init__(self, classifier: Classifier, files: Iterable[str | Path]) -> None:
-        self.classifier = classifier
-        self._inputs: dict[Path, list[tuple[GateInput, bool, bool]]] = {
-            Path(path).resolve(): [
-                (classifier.gate_input(text, subject), acc, oos)
-                for text, subject, acc, oos in gate_labels(load_labelled(path))
-            ]
-            for path in files
-        }
-        self._trained: dict[Path, Classifier] = {}
-
-    def examples(self, path: str | Path) -> list[tuple[GateInput, bool, bool]]:
-        """``(gate input, is_accusation, is_out_of_scope)`` of every record of ``path``."""
-        return self._inputs[Path(path).resolve()]
-
-    def without(self, path: str | Path) -> Classifier:
-        """The classifier with gates trained on every file but ``path`` (trained once per file)."""
-        held = Path(path).resolve()
-        if held not in self._trained:
-            examples = [x for source, xs in self._inputs.items() if source != held for x in xs]
-            self._trained[held] = self.classifier.with_gates(train_gates(examples))
-        return self._trained[held]
 
 
 def evaluate(classifier: Classifier, records: Sequence[dict[str, Any]]) -> Figures:
@@ -251,13 +210,14 @@ def confirmed_examples(records: Iterable[dict[str, Any]]) -> list[tuple[str, str
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the figures for every labelled file given."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", help="labelled JSON Lines files (--sweep: default tests/data/*)")
+    parser = argparse.ArgumentParser(prog="python -m classifier evaluate",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", help="labelled JSON Lines files (--sweep: every labelled file)")
     parser.add_argument("--notice", default=str(DEFAULT_NOTICE), help="notice to build the catalogue from")
     parser.add_argument("--train", help="labelled file whose problem-labelled lines train the learned part")
     gates = parser.add_mutually_exclusive_group()
     gates.add_argument("--holdout", action="store_true",
-                       help="for each file, gates trained on every other file of tests/data (honest figures)")
+                       help="for each file, gates trained on every other labelled file (honest figures)")
     gates.add_argument("--rules-only", action="store_true", help="no trained gates: the rules alone")
     gates.add_argument("--sweep", action="store_true",
                        help="held-out precision/recall of both flags over grids of their thresholds")

@@ -28,7 +28,7 @@ proposes or asks something about officials in general ("建议加大对干部收
 one. Sealing is costly when wrong but a missed accusation reaches the accused department, so the
 weights lean towards recall.
 
-All functions take text already passed through :func:`cases.domain.textnorm.normalise`, except
+All functions take text already passed through :func:`classifier.textnorm.normalise`, except
 where they say otherwise.
 """
 
@@ -37,8 +37,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cases.domain.accusation_patterns import MISDEED_PATTERNS
-from cases.domain.accusation_terms import (
+from classifier.rules.accusation_patterns import MISDEED_PATTERNS
+from classifier.rules.accusation_terms import (
     BARE_TITLES,
     COMPANY_INDUSTRIES,
     COMPANY_NAME_BREAK,
@@ -54,7 +54,7 @@ from cases.domain.accusation_terms import (
     UNITS,
     WRONGDOING,
 )
-from cases.domain.textnorm import TermMatcher, parse_weighted
+from classifier.textnorm import TermMatcher, parse_weighted
 
 THRESHOLD = 2.0
 

@@ -8,7 +8,7 @@ confirmed (absent until :meth:`Classifier.train` is given some). Long messages t
 are carried by BM25, short colloquial ones by the lexicon, the house vocabulary by the learned part.
 
 The accusation and out-of-scope flags come from hand-written rules and, when the classifier is given
-them, trained gates (:mod:`cases.domain.gates`, shipped in cases/data/), which weigh the rules'
+them, trained gates (:mod:`classifier.gates`, shipped in classifier/data/model.json), which weigh the rules'
 evidence (see there). A long
 message is classified on its beginning and end (``HEAD_CHARS``, ``TAIL_CHARS``), so the work per
 message is bounded whatever its length.
@@ -23,14 +23,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cases.domain import lexicon as default_lexicon
-from cases.domain.accusation import check_accusation
-from cases.domain.gates import GateInput, Gates, ScopeEvidence, train_gates
-from cases.domain.message_kind import message_kind
-from cases.domain.naive_bayes import NaiveBayes
-from cases.domain.textindex import Bm25, Segmenter, bigrams
-from cases.domain.textnorm import TermMatcher, normalise, parse_weighted
-from cases.domain.verdict import Classification, Suggestion, classify_jsonl_lines
+from classifier import lexicon as default_lexicon
+from classifier.gates import GateInput, Gates, ScopeEvidence, train_gates
+from classifier.naive_bayes import NaiveBayes
+from classifier.rules.accusation import check_accusation
+from classifier.rules.message_kind import message_kind
+from classifier.textindex import Bm25, Segmenter, bigrams
+from classifier.textnorm import TermMatcher, normalise, parse_weighted
+from classifier.verdict import Classification, Suggestion, classify_jsonl_lines
 
 __all__ = [
     "KINDS",
@@ -87,7 +87,7 @@ class CatalogueEntry:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Hand-written domain knowledge; see :mod:`cases.domain.lexicon` for the format."""
+    """Hand-written domain knowledge; see :mod:`classifier.lexicon` for the format."""
 
     problem_terms: dict[str, dict[str, str]]
     general_terms: str = ""
@@ -259,10 +259,11 @@ class Classifier:
         examples = [(self.features(text), code) for text, code in confirmed if code in self._problems]
         return self.with_model(NaiveBayes.fit(examples, self._codes) if examples else None)
 
-    def train_gates(self, labelled: Iterable[tuple[str, str, bool, bool]]) -> Classifier:
-        """A new classifier whose gates learn from ``(text, subject, is_accusation, is_out_of_scope)``."""
+    def train_gates(self, labelled: Iterable[tuple[str, str, bool, bool]], thresholds: Gates) -> Classifier:
+        """A new classifier whose gates learn from ``(text, subject, is_accusation, is_out_of_scope)``,
+        at the thresholds of ``thresholds``."""
         examples = [(self.gate_input(text, subject), acc, oos) for text, subject, acc, oos in labelled]
-        return self.with_gates(train_gates(examples))
+        return self.with_gates(train_gates(examples, thresholds))
 
     def gate_input(self, text: str, subject: str = "") -> GateInput:
         """What the accusation and out-of-scope gates see of a message (used to train them)."""

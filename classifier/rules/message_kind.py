@@ -1,14 +1,14 @@
 """Rules that tell what kind of message this is: accusation, claim, enquiry or suggestion.
 
-The accusation rules live in :mod:`cases.domain.accusation` (re-exported here); the rest are short
-patterns. All functions take text already passed through :func:`cases.domain.textnorm.normalise`.
+The accusation rules live in :mod:`classifier.rules.accusation` (re-exported here); the rest are short
+patterns. All functions take text already passed through :func:`classifier.textnorm.normalise`.
 """
 
 from __future__ import annotations
 
 import re
 
-from cases.domain.accusation import (
+from classifier.rules.accusation import (
     THRESHOLD,
     AccusationCheck,
     check_accusation,

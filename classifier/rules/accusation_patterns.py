@@ -1,16 +1,16 @@
 """Patterns of misconduct that single words miss, with how strongly each says "someone did wrong".
 
-Data for :func:`cases.domain.accusation.wrongdoing_evidence`: taking money however phrased, a
+Data for :func:`classifier.rules.accusation.wrongdoing_evidence`: taking money however phrased, a
 relative's company, favours to one's own, being treated, private use of public money, fraud and
 falsified figures, places sold, one-man decisions, leaks, threats, rigged tenders, euphemisms in
-quotation marks. Patterns run on text passed through :func:`cases.domain.textnorm.normalise`.
+quotation marks. Patterns run on text passed through :func:`classifier.textnorm.normalise`.
 """
 
 from __future__ import annotations
 
 import re
 
-from cases.domain.accusation_terms import RELATIVES, TITLES
+from classifier.rules.accusation_terms import RELATIVES, TITLES
 
 # Taking money, however phrased: 收了我们两万块, 收取…服务费, 拿了五千元, 一次收三万, 拿了…好处.
 _TAKING_MONEY = re.compile(

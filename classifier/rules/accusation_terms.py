@@ -1,8 +1,8 @@
 """Vocabulary of the accusation rules: names, titles, units, relatives and the weighted misconduct terms.
 
-Data, not logic (:mod:`cases.domain.accusation` compiles and applies it). Terms are written simplified
-and lower-case, as :func:`cases.domain.textnorm.normalise` leaves the text; ``term:weight`` as in
-:func:`cases.domain.textnorm.parse_weighted`.
+Data, not logic (:mod:`classifier.rules.accusation` compiles and applies it). Terms are written simplified
+and lower-case, as :func:`classifier.textnorm.normalise` leaves the text; ``term:weight`` as in
+:func:`classifier.textnorm.parse_weighted`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Hand-written rules of the classifier: accusation evidence, misdeed patterns, message kind."""
