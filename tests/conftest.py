@@ -7,13 +7,15 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, text
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
@@ -106,18 +108,94 @@ def _empty_all_tables(app: Flask) -> None:
                 connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
 
 
+# Fixtures whose tests need data really committed, because another connection, thread or process
+# reads it: those tests run in the truncating mode, every other test inside one rolled-back
+# transaction (see ``app``).
+COMMITTED_FIXTURES = frozenset({"live_server", "subprocess_env"})
+
+
+def needs_committed_data(item: pytest.Item) -> bool:
+    """Whether the test's data must be committed for real (its fixtures or ``@pytest.mark.committed``)."""
+    return item.get_closest_marker("committed") is not None or not COMMITTED_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ()))
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session on the test's one connection (its get_bind would pick the engine)."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        """The connection the session was made with (raises when the test swapped the app's engine)."""
+        if bind is not None:
+            return bind
+        if self._db.engines[None] is not self.bind.engine:
+            raise RuntimeError("this test replaced the app's engine, which its sessions do not use: "
+                               "mark it @pytest.mark.committed")
+        return self.bind
+
+
+@contextmanager
+def _rolled_back(app: Flask) -> Iterator[None]:
+    """Run the test inside one transaction that is rolled back at the end, instead of emptying tables.
+
+    Every session (the test's and each request's) is bound to one connection in an open transaction
+    with ``join_transaction_mode="create_savepoint"``, so a commit in a service releases a savepoint
+    and nothing reaches the database. A second connection, or this one used from another thread,
+    would not see that data: both raise at once, naming the fix, instead of letting a test pass or
+    fail for the wrong reason.
+    """
+    from cases.extensions import db
+
+    engine = db.engine
+    connection = engine.connect()
+    outer = connection.begin()
+    owner = threading.get_ident()
+
+    def refuse_second_connection(*_: object) -> None:
+        raise RuntimeError("this test opened a second database connection, which cannot see its "
+                           "uncommitted data: mark it @pytest.mark.committed")
+
+    def refuse_other_thread(*_: object, **__: object) -> None:
+        if threading.get_ident() != owner:
+            raise RuntimeError("this test used its database connection from another thread: mark it "
+                               "@pytest.mark.committed")
+
+    event.listen(engine, "checkout", refuse_second_connection)
+    event.listen(connection, "before_cursor_execute", refuse_other_thread)
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        event.remove(engine, "checkout", refuse_second_connection)
+        outer.rollback()
+        connection.close()
+
+
 @pytest.fixture
-def app(migrated: str, instance_dir: Path) -> Iterator[Flask]:
-    """The application on the session's database, emptied after each test."""
+def app(request: pytest.FixtureRequest, migrated: str, instance_dir: Path) -> Iterator[Flask]:
+    """The application on the session's database; each test's writes are undone after it.
+
+    On PostgreSQL a test runs inside one rolled-back transaction (``_rolled_back``), unless it needs
+    committed data (``needs_committed_data``): then its tables are emptied afterwards. SQLite
+    (pysqlite's savepoints need driver workarounds) always empties them.
+    """
     from wsgi import create_app
 
     application = create_app(_test_config(migrated))
+    rollback = BACKEND != "sqlite" and not needs_committed_data(request.node)
     with application.app_context():
-        yield application
         from cases.extensions import db
 
-        db.session.remove()
-        _empty_all_tables(application)
+        if rollback:
+            with _rolled_back(application):
+                yield application
+        else:
+            yield application
+            db.session.remove()
+            _empty_all_tables(application)
         db.engine.dispose()
 
 

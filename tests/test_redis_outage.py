@@ -72,6 +72,8 @@ def _round(application: Flask, number: int) -> list[tuple[str, str]]:
     return receipts
 
 
+# Submissions from threads, each with its own connection.
+@pytest.mark.committed
 def test_redis_stopped_mid_submissions_gives_no_error_and_loses_nothing(
         production_like: Flask, redis_server: StoppableRedis, catalogue: object,
         caplog: pytest.LogCaptureFixture) -> None:

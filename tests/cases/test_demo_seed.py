@@ -41,6 +41,8 @@ def _history() -> list[tuple]:
     return rows
 
 
+# It empties the tables half-way, on a connection of its own, to seed the same history again.
+@pytest.mark.committed
 @pytest.mark.postgres_only
 def test_forty_cases_cover_the_life_of_a_case_and_repeat(app, catalogue):
     result = Seeder(seed=7, until=UNTIL).run(40)
