@@ -296,16 +296,65 @@ def browser() -> Iterator[object]:
             instance.close()
 
 
+# The SQLite pass runs the tests of the database layer, where SQLite can answer differently (models,
+# migrations, queries, filters and search, the services that write, exports, report SQL, staging and
+# the outbox): every test that touches a database, except the browser walks (marker ``browser``), the
+# tests marked ``above_db`` (e.g. the sealed matrix's single-case pages) and the modules below, whose
+# subject sits above the database and gave its answer on PostgreSQL. A new module runs on both passes
+# until it is listed here.
+ABOVE_THE_DATABASE = frozenset({
+    # Pages over HTTP: markup, headers, languages, CSRF, sessions, rate limits, fuzzing for 500s.
+    "tests/cases/test_api_limits.py",
+    "tests/cases/test_api_openapi.py",
+    "tests/cases/test_login_limits.py",
+    "tests/cases/test_plain_words.py",
+    "tests/cases/test_staff_sessions.py",
+    "tests/cases/test_staff_web.py",
+    "tests/cases/test_web_errors.py",
+    "tests/feedback/test_findable.py",
+    "tests/feedback/test_page_cache.py",
+    "tests/feedback/test_public_pages.py",
+    "tests/feedback/test_track_limits.py",
+    "tests/test_api_schema_fuzz.py",
+    "tests/test_fuzz.py",
+    # Mail protocols: IMAP against Dovecot, SMTP connections and their faults.
+    "tests/cases/test_mail_groups.py",
+    "tests/mailbox/test_notice_receipt.py",
+    "tests/mailbox/test_poll_throughput.py",
+    "tests/mailbox/test_poller.py",
+    "tests/mailbox/test_poller_faults.py",
+    "tests/mailbox/test_reply_threads_back.py",
+    # Programs in a subprocess, Redis outages, the progress bar (test_make_run is SQLite on both).
+    "tests/cases/test_classifier_wiring.py",
+    "tests/cases/test_export_progress.py",
+    "tests/test_entrypoints.py",
+    "tests/test_make_run.py",
+    "tests/test_redis_outage.py",
+})
+
+
+def runs_on_sqlite(item: pytest.Item) -> bool:
+    """Whether the SQLite pass runs the test (the rule above ``ABOVE_THE_DATABASE``)."""
+    module = item.path.relative_to(PROJECT_ROOT).as_posix()
+    return ("database_url" in getattr(item, "fixturenames", ()) and module not in ABOVE_THE_DATABASE
+            and item.get_closest_marker("browser") is None and item.get_closest_marker("above_db") is None)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The SQLite pass runs only the tests that touch a database: the rest ran on PostgreSQL.
+    """The SQLite pass runs only the tests of the database layer: the rest ran on PostgreSQL.
 
     A test touches the database when it asks for ``database_url``, directly or through ``app``,
-    ``client``, ``migrated`` and the like (pytest's fixture closure); pure tests of the domain and
-    the classifier give the same answer on either backend and would only cost time twice.
+    ``client``, ``migrated`` and the like (pytest's fixture closure); pure tests give the same answer
+    on either backend, and so do the pages, mail protocols and programs of ``ABOVE_THE_DATABASE``
+    and the tests marked ``above_db``.
+    ``SQLITE_PASS_RUNS_ALL=1`` runs every test on SQLite.
     """
+    missing = sorted(name for name in ABOVE_THE_DATABASE if not (PROJECT_ROOT / name).is_file())
+    if missing:
+        raise pytest.UsageError(f"ABOVE_THE_DATABASE names modules that do not exist: {missing}")
     if BACKEND != "sqlite" or os.environ.get("SQLITE_PASS_RUNS_ALL"):
         return
-    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    kept = [item for item in items if runs_on_sqlite(item)]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

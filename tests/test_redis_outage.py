@@ -20,6 +20,8 @@ from tests.conftest import FreshContextClient, _test_config
 from tests.feedback.helpers import open_case, submit
 from tests.support.services import StoppableRedis, stoppable_redis
 
+pytestmark = pytest.mark.slow  # Stops and restarts a Redis server.
+
 
 @pytest.fixture
 def redis_server() -> Iterator[StoppableRedis]:

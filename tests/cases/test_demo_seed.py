@@ -13,6 +13,8 @@ from cases.models import Case, CaseEvent, CaseMessage, CaseRating, OutboxItem, S
 from cases.triage.calendar import local_date
 from tests.conftest import _empty_all_tables
 
+pytestmark = pytest.mark.slow  # Seeds whole histories, twice.
+
 UNTIL = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
