@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: reminders install run test lint system-packages translations pot check-pot worker cron clean
+.PHONY: reminders install run test test-fast lint system-packages translations pot check-pot worker cron clean
 
 install: $(STAMP) translations
 
@@ -62,9 +62,15 @@ lint: install check-pot
 	$(BIN)/lint-imports
 
 test: system-packages install lint
-	# PostgreSQL first (production's database), then the same suite on SQLite (embedded mode).
+	# PostgreSQL first (production's database), then on SQLite (embedded mode) the tests of the
+	# database layer (the rule is in tests/conftest.py, ABOVE_THE_DATABASE).
 	$(BIN)/pytest
 	TEST_DATABASE=sqlite $(BIN)/pytest -m "not postgres_only"
+
+# Between commits: the lint, then the PostgreSQL pass without the tests marked slow (browsers,
+# programs in subprocesses, fuzzing, seeding). `make test` (CI) runs everything on both databases.
+test-fast: install lint
+	$(BIN)/pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

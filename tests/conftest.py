@@ -7,13 +7,15 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, text
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
@@ -106,18 +108,94 @@ def _empty_all_tables(app: Flask) -> None:
                 connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
 
 
+# Fixtures whose tests need data really committed, because another connection, thread or process
+# reads it: those tests run in the truncating mode, every other test inside one rolled-back
+# transaction (see ``app``).
+COMMITTED_FIXTURES = frozenset({"live_server", "subprocess_env"})
+
+
+def needs_committed_data(item: pytest.Item) -> bool:
+    """Whether the test's data must be committed for real (its fixtures or ``@pytest.mark.committed``)."""
+    return item.get_closest_marker("committed") is not None or not COMMITTED_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ()))
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session on the test's one connection (its get_bind would pick the engine)."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        """The connection the session was made with (raises when the test swapped the app's engine)."""
+        if bind is not None:
+            return bind
+        if self._db.engines[None] is not self.bind.engine:
+            raise RuntimeError("this test replaced the app's engine, which its sessions do not use: "
+                               "mark it @pytest.mark.committed")
+        return self.bind
+
+
+@contextmanager
+def _rolled_back(app: Flask) -> Iterator[None]:
+    """Run the test inside one transaction that is rolled back at the end, instead of emptying tables.
+
+    Every session (the test's and each request's) is bound to one connection in an open transaction
+    with ``join_transaction_mode="create_savepoint"``, so a commit in a service releases a savepoint
+    and nothing reaches the database. A second connection, or this one used from another thread,
+    would not see that data: both raise at once, naming the fix, instead of letting a test pass or
+    fail for the wrong reason.
+    """
+    from cases.extensions import db
+
+    engine = db.engine
+    connection = engine.connect()
+    outer = connection.begin()
+    owner = threading.get_ident()
+
+    def refuse_second_connection(*_: object) -> None:
+        raise RuntimeError("this test opened a second database connection, which cannot see its "
+                           "uncommitted data: mark it @pytest.mark.committed")
+
+    def refuse_other_thread(*_: object, **__: object) -> None:
+        if threading.get_ident() != owner:
+            raise RuntimeError("this test used its database connection from another thread: mark it "
+                               "@pytest.mark.committed")
+
+    event.listen(engine, "checkout", refuse_second_connection)
+    event.listen(connection, "before_cursor_execute", refuse_other_thread)
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        event.remove(engine, "checkout", refuse_second_connection)
+        outer.rollback()
+        connection.close()
+
+
 @pytest.fixture
-def app(migrated: str, instance_dir: Path) -> Iterator[Flask]:
-    """The application on the session's database, emptied after each test."""
+def app(request: pytest.FixtureRequest, migrated: str, instance_dir: Path) -> Iterator[Flask]:
+    """The application on the session's database; each test's writes are undone after it.
+
+    On PostgreSQL a test runs inside one rolled-back transaction (``_rolled_back``), unless it needs
+    committed data (``needs_committed_data``): then its tables are emptied afterwards. SQLite
+    (pysqlite's savepoints need driver workarounds) always empties them.
+    """
     from wsgi import create_app
 
     application = create_app(_test_config(migrated))
+    rollback = BACKEND != "sqlite" and not needs_committed_data(request.node)
     with application.app_context():
-        yield application
         from cases.extensions import db
 
-        db.session.remove()
-        _empty_all_tables(application)
+        if rollback:
+            with _rolled_back(application):
+                yield application
+        else:
+            yield application
+            db.session.remove()
+            _empty_all_tables(application)
         db.engine.dispose()
 
 
@@ -218,16 +296,65 @@ def browser() -> Iterator[object]:
             instance.close()
 
 
+# The SQLite pass runs the tests of the database layer, where SQLite can answer differently (models,
+# migrations, queries, filters and search, the services that write, exports, report SQL, staging and
+# the outbox): every test that touches a database, except the browser walks (marker ``browser``), the
+# tests marked ``above_db`` (e.g. the sealed matrix's single-case pages) and the modules below, whose
+# subject sits above the database and gave its answer on PostgreSQL. A new module runs on both passes
+# until it is listed here.
+ABOVE_THE_DATABASE = frozenset({
+    # Pages over HTTP: markup, headers, languages, CSRF, sessions, rate limits, fuzzing for 500s.
+    "tests/cases/test_api_limits.py",
+    "tests/cases/test_api_openapi.py",
+    "tests/cases/test_login_limits.py",
+    "tests/cases/test_plain_words.py",
+    "tests/cases/test_staff_sessions.py",
+    "tests/cases/test_staff_web.py",
+    "tests/cases/test_web_errors.py",
+    "tests/feedback/test_findable.py",
+    "tests/feedback/test_page_cache.py",
+    "tests/feedback/test_public_pages.py",
+    "tests/feedback/test_track_limits.py",
+    "tests/test_api_schema_fuzz.py",
+    "tests/test_fuzz.py",
+    # Mail protocols: IMAP against Dovecot, SMTP connections and their faults.
+    "tests/cases/test_mail_groups.py",
+    "tests/mailbox/test_notice_receipt.py",
+    "tests/mailbox/test_poll_throughput.py",
+    "tests/mailbox/test_poller.py",
+    "tests/mailbox/test_poller_faults.py",
+    "tests/mailbox/test_reply_threads_back.py",
+    # Programs in a subprocess, Redis outages, the progress bar (test_make_run is SQLite on both).
+    "tests/cases/test_classifier_wiring.py",
+    "tests/cases/test_export_progress.py",
+    "tests/test_entrypoints.py",
+    "tests/test_make_run.py",
+    "tests/test_redis_outage.py",
+})
+
+
+def runs_on_sqlite(item: pytest.Item) -> bool:
+    """Whether the SQLite pass runs the test (the rule above ``ABOVE_THE_DATABASE``)."""
+    module = item.path.relative_to(PROJECT_ROOT).as_posix()
+    return ("database_url" in getattr(item, "fixturenames", ()) and module not in ABOVE_THE_DATABASE
+            and item.get_closest_marker("browser") is None and item.get_closest_marker("above_db") is None)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The SQLite pass runs only the tests that touch a database: the rest ran on PostgreSQL.
+    """The SQLite pass runs only the tests of the database layer: the rest ran on PostgreSQL.
 
     A test touches the database when it asks for ``database_url``, directly or through ``app``,
-    ``client``, ``migrated`` and the like (pytest's fixture closure); pure tests of the domain and
-    the classifier give the same answer on either backend and would only cost time twice.
+    ``client``, ``migrated`` and the like (pytest's fixture closure); pure tests give the same answer
+    on either backend, and so do the pages, mail protocols and programs of ``ABOVE_THE_DATABASE``
+    and the tests marked ``above_db``.
+    ``SQLITE_PASS_RUNS_ALL=1`` runs every test on SQLite.
     """
+    missing = sorted(name for name in ABOVE_THE_DATABASE if not (PROJECT_ROOT / name).is_file())
+    if missing:
+        raise pytest.UsageError(f"ABOVE_THE_DATABASE names modules that do not exist: {missing}")
     if BACKEND != "sqlite" or os.environ.get("SQLITE_PASS_RUNS_ALL"):
         return
-    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    kept = [item for item in items if runs_on_sqlite(item)]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

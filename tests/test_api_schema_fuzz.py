@@ -18,6 +18,8 @@ from cases.triage import decisions
 from tests.cases.api_support import token_for
 from tests.cases.triage_support import RECEIVED, new_case, setup_departments, staff
 
+pytestmark = pytest.mark.slow  # Fuzzing: thousands of requests.
+
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance]
 

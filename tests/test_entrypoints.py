@@ -11,8 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROJECT_ROOT
 from tests.support.services import free_port, wait_for_port
+
+pytestmark = pytest.mark.slow  # Starts every entry point in a subprocess.
 
 BIN = Path(sys.executable).parent
 OURS = str(PROJECT_ROOT / "mailbox" / "__init__.py")

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from tests.cases.triage_support import csrf_any, login, new_case, setup_departments, staff
 from tests.feedback.helpers import open_case, submit
 
-pytestmark = pytest.mark.postgres_only  # PostgreSQL is where odd text used to fail (NUL, lengths)
+# PostgreSQL is where odd text used to fail (NUL, lengths); slow: fuzzing.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -7,8 +7,12 @@ import re
 import subprocess
 import urllib.request
 
+import pytest
+
 from tests.conftest import PROJECT_ROOT
 from tests.support.services import free_port, wait_for_port
+
+pytestmark = pytest.mark.slow  # Starts `make run` in a subprocess.
 
 
 def _get(url: str) -> str:

@@ -89,9 +89,8 @@ def test_sqlite_and_postgresql_schemas_are_the_same(app, tmp_path):
 
 
 def test_models_and_migrations_agree(app):
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": _include_object}
-        )
-        differences = compare_metadata(context, db.metadata)
+    context = MigrationContext.configure(
+        db.session.connection(), opts={"compare_type": True, "include_object": _include_object}
+    )
+    differences = compare_metadata(context, db.metadata)
     assert differences == []

@@ -20,6 +20,8 @@ from tests.conftest import FreshContextClient, _test_config
 from tests.feedback.helpers import open_case, submit
 from tests.support.services import StoppableRedis, stoppable_redis
 
+pytestmark = pytest.mark.slow  # Stops and restarts a Redis server.
+
 
 @pytest.fixture
 def redis_server() -> Iterator[StoppableRedis]:
@@ -72,6 +74,8 @@ def _round(application: Flask, number: int) -> list[tuple[str, str]]:
     return receipts
 
 
+# Submissions from threads, each with its own connection.
+@pytest.mark.committed
 def test_redis_stopped_mid_submissions_gives_no_error_and_loses_nothing(
         production_like: Flask, redis_server: StoppableRedis, catalogue: object,
         caplog: pytest.LogCaptureFixture) -> None:

@@ -8,6 +8,7 @@ import re
 import threading
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -277,6 +278,8 @@ def test_a_reset_by_link_closes_the_account_at_once(app: Flask, client: FlaskCli
     assert post_login(app.test_client(), user.email, PASSWORD).status_code == 200  # the old password is dead
 
 
+# Two threads, each with its own connection.
+@pytest.mark.committed
 def test_two_admins_removing_each_other_at_once_leave_one(app: Flask):
     # PostgreSQL: the active admins' rows are locked; SQLite: the second write waits for the first.
     # Either way the second removal waits, then sees it would leave none.

@@ -22,6 +22,9 @@ from cases.domain.catalogue_parser import NoticeFormatError
 from cases.extensions import db
 from cases.models.catalogue import Problem, RectificationPlan
 
+# The tests read the rows as another connection sees them (what was really committed).
+pytestmark = pytest.mark.committed
+
 NOTICE = read_notice_file(bundled_notice_path())
 TABLES = ("rectification_plan", "area", "problem", "task", "measure")
 FIGURES = {

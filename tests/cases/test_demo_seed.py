@@ -13,6 +13,8 @@ from cases.models import Case, CaseEvent, CaseMessage, CaseRating, OutboxItem, S
 from cases.triage.calendar import local_date
 from tests.conftest import _empty_all_tables
 
+pytestmark = pytest.mark.slow  # Seeds whole histories, twice.
+
 UNTIL = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
@@ -41,6 +43,8 @@ def _history() -> list[tuple]:
     return rows
 
 
+# It empties the tables half-way, on a connection of its own, to seed the same history again.
+@pytest.mark.committed
 @pytest.mark.postgres_only
 def test_forty_cases_cover_the_life_of_a_case_and_repeat(app, catalogue):
     result = Seeder(seed=7, until=UNTIL).run(40)

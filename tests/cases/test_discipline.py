@@ -282,6 +282,8 @@ def test_the_report_back_clock_shows_days_left_and_an_overdue_mark(found: Accusa
 
 # -- 5. the list is kept in the database ----------------------------------------------------------
 
+# `flask init` migrates on a connection of its own.
+@pytest.mark.committed
 def test_init_adds_missing_measures_and_keeps_edits(runner) -> None:
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0 and "discipline measures added: 4" in first.output

@@ -77,6 +77,8 @@ def test_events_are_append_only(app):
     assert case.reference
 
 
+# Threads, each with its own connection.
+@pytest.mark.committed
 @pytest.mark.postgres_only
 def test_concurrent_intakes_get_distinct_references(app):
     references: list[str] = []
@@ -102,6 +104,8 @@ def test_concurrent_intakes_get_distinct_references(app):
     assert sorted(references) == [f"HQ-2026-{n:06d}" for n in range(1, 41)]
 
 
+# Threads, each with its own connection.
+@pytest.mark.committed
 def test_several_cases_in_one_transaction_take_consecutive_references(app):
     from cases.models import ReferenceCounter
 

@@ -118,6 +118,8 @@ def _web_process(config: dict[str, object]) -> Iterator[FlaskClient]:
             db.engine.dispose()
 
 
+# A second application, with its own engine.
+@pytest.mark.committed
 def test_the_counts_live_in_redis_and_are_shared_by_every_web_process(
         migrated: str, redis_limits: Redis, redis_url: str) -> None:
     make_user()

@@ -286,6 +286,8 @@ def test_every_default_keeps_its_own_rules_and_the_sample_fills_every_placeholde
                 assert rules.KINDS[key].placeholders <= set(sample_values(language)), key
 
 
+# `flask init` migrates on a connection of its own.
+@pytest.mark.committed
 def test_init_says_how_many_templates_it_seeded(runner) -> None:  # noqa: ANN001
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0 and f"notice templates added: {len(rules.KEYS) * 2}" in first.output

@@ -364,6 +364,8 @@ def test_the_rq_entry_point_runs_in_a_worker_and_sends_nothing_twice(app: Flask,
     assert len(marks) == len(rows) <= 1  # one on a working day, none on a day off
 
 
+# Two runs in threads, each with its own connection.
+@pytest.mark.committed
 @pytest.mark.postgres_only
 def test_two_runs_at_once_send_each_reminder_once(app: Flask, clocks: dict[str, Case], smtp: object) -> None:
     barrier, errors = threading.Barrier(2), []

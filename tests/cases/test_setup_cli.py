@@ -7,12 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from cases.auth import verify_password
 from cases.extensions import db
 from cases.models import Area, Department, Problem, RectificationPlan, RoutingRule, StaffUser, Task
 from tests.conftest import PROJECT_ROOT
+
+# `flask init` migrates on a connection of its own.
+pytestmark = pytest.mark.committed
 
 FLASK = str(Path(sys.executable).parent / "flask")
 

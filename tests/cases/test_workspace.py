@@ -19,7 +19,15 @@ from cases.staff.labels import EVENT_LABELS, delivery_label, event_label
 from cases.triage import decisions, routing
 from cases.triage.workflow import TriageError
 from tests.cases.handling_support import NOW, assigned_case, codes, people, post_form, section, write
-from tests.cases.triage_support import csrf_any, login, new_case, post_action, reload_case, setup_departments
+from tests.cases.triage_support import (
+    csrf_any,
+    dept,
+    login,
+    new_case,
+    post_action,
+    reload_case,
+    setup_departments,
+)
 
 
 @pytest.fixture
@@ -38,7 +46,7 @@ def test_the_workspace_lists_the_department_cases_with_clocks_and_marks(
     review = assigned_case(world["triager"], "复查：数据仍未公开。")
     review.review_round = 1
     elsewhere = assigned_case(world["triager"], "另一处室的件")
-    routing.override_route(elsewhere, db.session.get(type(elsewhere.department), 8), actor=world["triager"],
+    routing.override_route(elsewhere, dept("finance"), actor=world["triager"],
                            now=NOW, reason="财务问题")
     sealed = assigned_case(world["triager"], "举报某处长收受礼金。")
     decisions.mark_accusation(sealed, actor=world["supervisor"], now=NOW, reason="检举具体人员")

@@ -20,6 +20,8 @@ from tests.conftest import PROJECT_ROOT
 from tests.mailbox.conftest import message
 from tests.mailbox.test_poller import count, poll
 
+pytestmark = pytest.mark.slow  # Pollers in subprocesses, killed and raced.
+
 
 class Killed(BaseException):
     """Stands for the process being killed: nothing after it runs, no handler catches it."""
