@@ -69,6 +69,7 @@ def init_command(admin_email: str) -> None:
     if not has_admin():
         _user, password = _create_user(admin_email, [ADMIN], display_name="Administrator")
     db.session.commit()
+    staged = _record_leftover_staged()
     click.echo("database schema: up to date")
     click.echo(f"catalogue: {'imported' if imported else 'already present'} ({plan.title[:30]}…)")
     click.echo(f"departments added: {departments}; routing rules added: {rules}")
@@ -76,11 +77,27 @@ def init_command(admin_email: str) -> None:
     click.echo(f"outgoing mail: {_mail_destination()}")
     click.echo(f"links in mail: {_link_base()}")
     click.echo(f"notice templates added: {templates}")
+    click.echo(f"staged opinions recorded as cases: {staged}")
     if password is not None:
         click.echo(f"first admin created: {admin_email}")
         click.echo(f"password (shown once, change it after logging in): {password}")
     else:
         click.echo("admin account: already present")
+
+
+def _record_leftover_staged() -> int:
+    """Opinions a Redis-mode run staged and no worker recorded: the embedded mode's form records its
+    cases in the request and never looks for them, so every start (``make run`` runs init) does."""
+    from cases.outbox import commit_and_dispatch
+    from cases.staging import record_staged_cases
+
+    recorded = 0
+    while True:
+        run = record_staged_cases()
+        commit_and_dispatch()
+        recorded += run.recorded
+        if not run.more:
+            return recorded
 
 
 @users_cli.command("create")

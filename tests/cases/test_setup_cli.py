@@ -49,6 +49,22 @@ def test_init_sets_everything_up_once(runner):
     assert _counts() == counts
 
 
+def test_init_records_opinions_a_redis_mode_run_left_staged(runner):
+    """The embedded form records in the request and never looks for staged rows: a start does."""
+    from cases.intake import NewCase
+    from cases.models import Case, StagedCase
+    from cases.models.types import utcnow
+    from cases.staging import stage_case
+
+    assert runner.invoke(args=["init"]).exit_code == 0
+    staged = stage_case(NewCase(channel="web", body="建议公开楼宇空置率，按季度更新。", received_at=utcnow()))
+    db.session.commit()
+    again = runner.invoke(args=["init"])
+    assert "staged opinions recorded as cases: 1" in again.output, again.output
+    assert db.session.scalar(select(Case.reference)) == staged.reference
+    assert db.session.scalar(select(func.count()).select_from(StagedCase)) == 0
+
+
 def test_init_keeps_edited_departments(runner):
     runner.invoke(args=["init"])
     office = db.session.scalar(select(Department).where(Department.code == "party_office"))
