@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_WORKERS ?= auto
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -64,13 +65,15 @@ lint: install check-pot
 test: system-packages install lint
 	# PostgreSQL first (production's database), then on SQLite (embedded mode) the tests of the
 	# database layer (the rule is in tests/conftest.py, ABOVE_THE_DATABASE).
-	$(BIN)/pytest
-	TEST_DATABASE=sqlite $(BIN)/pytest -m "not postgres_only"
+	# TEST_WORKERS processes (pytest-xdist), a test file each at a time, each with its own private
+	# PostgreSQL, Redis, Dovecot and SMTP server; TEST_WORKERS=0 runs in this process.
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	TEST_DATABASE=sqlite $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not postgres_only"
 
 # Between commits: the lint, then the PostgreSQL pass without the tests marked slow (browsers,
 # programs in subprocesses, fuzzing, seeding). `make test` (CI) runs everything on both databases.
 test-fast: install lint
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
