@@ -112,3 +112,35 @@ def cell_columns(key: CellKey, cell: Cell) -> tuple[dict[str, Any], Iterator[dic
     counts = ({**shared, "measure": measure, "number": number, "n": n}
               for (measure, number), n in cell.counts.items())
     return row, counts
+
+
+def adjusted(stored: Cell | None, old: Cell | None, new: Cell | None) -> Cell:
+    """A stored cell after some of its rows (``old``) were replaced by others (``new``).
+
+    Sums and counts are exact; ``valid_on`` stays the latest ever (it only makes a report of an
+    earlier day count the month from the facts); ``covered`` is the union with the new items, exact
+    unless ``old`` had items ``new`` lacks (``covers_less``: the caller recounts it).
+    """
+    cell = Cell()
+    for part, sign in ((stored, 1), (new, 1), (old, -1)):
+        if part is None:
+            continue
+        for name, n in part.sums.items():
+            cell.sums[name] += sign * n
+        for value, n in part.counts.items():
+            cell.counts[value] += sign * n
+        if sign > 0:
+            cell.valid_on = max(cell.valid_on, part.valid_on)
+            cell.covered |= part.covered
+    cell.counts = Counter({value: n for value, n in cell.counts.items() if n})
+    return cell
+
+
+def covers_less(old: Cell | None, new: Cell | None) -> bool:
+    """Whether replacing ``old`` rows by ``new`` may take link items out of the cell's coverage."""
+    return old is not None and not old.covered <= (new.covered if new is not None else set())
+
+
+def is_empty(cell: Cell) -> bool:
+    """No fact row left in it (every fact row counts somewhere: a flag, a sum or a date)."""
+    return not any(cell.sums.values()) and not cell.counts

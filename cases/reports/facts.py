@@ -4,8 +4,8 @@
 in the same transaction; after the boundary's ``commit_and_dispatch`` the marked cases are
 refreshed (in-process in the embedded mode, else by an RQ job); ``wsgi.refresh_report_facts``
 sweeps every minute by cron what a lost job or a plain commit left (the marks are the durable
-record, so no outbox row is needed); ``flask report rebuild`` rewrites every case. The roll-up
-of the months of the facts written is rewritten with them (``cases.reports.rollup``). The facts come from
+record, so no outbox row is needed); ``flask report rebuild`` rewrites every case. The roll-up's
+cells of the facts written are adjusted with them (``cases.reports.rollup``). The facts come from
 ``cases.domain.report_facts.fact_rows`` over the case's full event history: nothing is derived here.
 """
 
@@ -24,7 +24,7 @@ from cases.extensions import db
 from cases.models import Case, ReportDirty, ReportFact, ReportState
 from cases.outbox import AFTER_COMMIT, redis_client
 from cases.reports.aggregate import facts_basis
-from cases.reports.rollup import rebuild_rollup, refresh_months
+from cases.reports.rollup import FACT_COLUMNS, rebuild_rollup, replace_facts
 from cases.reports.service import histories_where
 from cases.triage.calendar import configured_clocks, current_calendar
 
@@ -33,7 +33,7 @@ REFRESH_BATCH = 500  # cases refreshed per statement batch (and per job run: the
 
 
 def write_facts(case_ids: Sequence[int], rollup: bool = True) -> int:
-    """Rewrite the facts of these cases from their events, and the roll-up of their months unless
+    """Rewrite the facts of these cases from their events, and adjust the roll-up's cells unless
     ``rollup`` is false (the rebuild rewrites it at its end); flushes, the caller commits."""
     if not case_ids:
         return 0
@@ -49,12 +49,13 @@ def write_facts(case_ids: Sequence[int], rollup: bool = True) -> int:
                   "problems": link_set(history.problems), "tasks": link_set(history.tasks),
                   "valid_on": day}
         rows.extend({**shared, **as_columns(row)} for row in fact_rows(outcome))
-    months = set(db.session.scalars(
-        delete(ReportFact).where(ReportFact.case_id.in_(case_ids)).returning(ReportFact.month)))
+    old = [row._mapping for row in db.session.execute(
+        delete(ReportFact).where(ReportFact.case_id.in_(case_ids))
+        .returning(*(getattr(ReportFact, name) for name in FACT_COLUMNS)))]
     if rows:
         db.session.execute(insert(ReportFact), rows)
     if rollup:
-        refresh_months(months | {row["month"] for row in rows})
+        replace_facts(old, rows)
     db.session.flush()
     return len(case_ids)
 

@@ -1,8 +1,9 @@
 """The monthly roll-up of the report facts: rewritten with them, read for a period's whole months.
 
-``refresh_months`` rewrites the cells of some months from their fact rows (``write_facts`` calls
-it for the months of the facts it replaced and wrote, in the same transaction, under a lock
-so that two refreshes of one month cannot interleave); ``rebuild_rollup`` rewrites every month
+``replace_facts`` adjusts the cells of the fact rows ``write_facts`` replaced, in the same
+transaction and under a lock so that two refreshes cannot interleave: the old rows' sums and counts
+are taken out and the new ones' put in, so a refresh reads and writes a few cells, not a month;
+``refresh_months`` rewrites whole months from their fact rows; ``rebuild_rollup`` rewrites every month
 (``flask report rebuild``, which also records that the roll-up may be read). ``rollup_tallies``
 answers the whole months of a period from the cells (``cases.domain.report_rollup``) and returns
 the days left for the facts: the partial months at the edges, and any month with a dirty case's
@@ -13,6 +14,7 @@ facts or facts that start after the report day. Both end in the same ``Tally``s 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +25,14 @@ from cases.domain.report_figures import Tally
 from cases.domain.report_rollup import (
     DATES,
     DAYS,
+    Cell,
+    CellKey,
+    adjusted,
     cell_columns,
+    covers_less,
     days_outside,
     dimension_for,
+    is_empty,
     months_between,
     roll_up,
 )
@@ -48,29 +55,89 @@ def _month_days(month: str) -> tuple[date, date]:
     return first, date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
 
 
+def _lock() -> None:
+    """Serialise roll-up writes to the commit (PostgreSQL; SQLite has one writer): a second writer
+    then reads the cells and the facts the first one wrote."""
+    db.session.flush()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
+
+
+def _stored(months: set[str], keys: set[CellKey]) -> tuple[dict[CellKey, Cell], list[int], list[int]]:
+    """The stored cells of these keys (in these months), and the ids of their cell and count rows."""
+    cells: dict[CellKey, Cell] = {}
+    cell_ids, count_ids = [], []
+    for row in db.session.execute(select(R).where(R.month.in_(months))).scalars():
+        key = (row.month, row.restricted, row.dimension, row.value)
+        if key in keys:
+            cells[key] = Cell(Counter({name: getattr(row, name) for name in SUMS}), row.valid_on,
+                              set(link_items(row.covered)))
+            cell_ids.append(row.id)
+    for row in db.session.execute(select(C.id, C.month, C.restricted, C.dimension, C.value, C.measure,
+                                         C.number, C.n).where(C.month.in_(months))):
+        key = (row.month, row.restricted, row.dimension, row.value)
+        if key in keys:
+            cells.setdefault(key, Cell()).counts[(row.measure, row.number)] += row.n
+            count_ids.append(row.id)
+    return cells, cell_ids, count_ids
+
+
+def replace_facts(old_rows: list[Mapping[str, Any]], new_rows: list[Mapping[str, Any]]) -> None:
+    """Adjust the cells of these fact rows after ``old_rows`` were replaced by ``new_rows`` (the
+    refresh of some cases: only their cells are read and rewritten); flushes."""
+    old, new = roll_up(old_rows), roll_up(new_rows)
+    keys = set(old) | set(new)
+    if not keys:
+        return
+    _lock()
+    months = {key[0] for key in keys}
+    stored, cell_ids, count_ids = _stored(months, keys)
+    cells = {key: adjusted(stored.get(key), old.get(key), new.get(key)) for key in keys}
+    recount = {key for key in keys if covers_less(old.get(key), new.get(key))}
+    if recount:  # an item may have left: the cell's coverage read again from its facts
+        for key in recount:
+            cells[key].covered = set()
+        for month in {key[0] for key in recount}:
+            first, last = _month_days(month)
+            rows = db.session.execute(
+                select(*(getattr(F, name) for name in FACT_COLUMNS))
+                .where(F.received_on >= first, F.received_on <= last, F.is_case.is_(True),
+                       F.duplicate.is_(False)))
+            for key, cell in roll_up(row._mapping for row in rows).items():
+                if key in recount:
+                    cells[key].covered = cell.covered
+    for start in range(0, len(cell_ids), INSERT_BATCH):
+        db.session.execute(delete(R).where(R.id.in_(cell_ids[start:start + INSERT_BATCH])))
+    for start in range(0, len(count_ids), INSERT_BATCH):
+        db.session.execute(delete(C).where(C.id.in_(count_ids[start:start + INSERT_BATCH])))
+    _insert({key: cell for key, cell in cells.items() if not is_empty(cell)})
+
+
+def _insert(cells: dict[CellKey, Cell]) -> None:
+    """Store these cells and their counts."""
+    rows, counts = [], []
+    for key, cell in cells.items():
+        row, cell_counts = cell_columns(key, cell)
+        rows.append(row)
+        counts.extend(cell_counts)
+    if rows:
+        db.session.execute(insert(R), rows)
+    for start in range(0, len(counts), INSERT_BATCH):
+        db.session.execute(insert(C), counts[start:start + INSERT_BATCH])
+
+
 def refresh_months(months: set[str]) -> None:
     """Rewrite the roll-up cells of these months from their fact rows (flushes; the caller commits)."""
     if not months:
         return
-    db.session.flush()
-    if db.engine.dialect.name == "postgresql":
-        # Held to the commit: a second refresh of the month then reads the facts this one wrote.
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
+    _lock()
     for month in sorted(months):
         db.session.execute(delete(R).where(R.month == month))
         db.session.execute(delete(C).where(C.month == month))
         first, last = _month_days(month)  # by the period's index, as the reports read them
         rows = db.session.execute(select(*(getattr(F, name) for name in FACT_COLUMNS))
                                   .where(F.received_on >= first, F.received_on <= last))
-        cells, counts = [], []
-        for key, cell in roll_up(row._mapping for row in rows).items():
-            row, cell_counts = cell_columns(key, cell)
-            cells.append(row)
-            counts.extend(cell_counts)
-        if cells:
-            db.session.execute(insert(R), cells)
-        for start in range(0, len(counts), INSERT_BATCH):
-            db.session.execute(insert(C), counts[start:start + INSERT_BATCH])
+        _insert(roll_up(row._mapping for row in rows))
     db.session.flush()
 
 
