@@ -108,6 +108,12 @@ def link_items(stored: str | None) -> list[str]:
     return [item for item in (stored or "").split(",") if item]
 
 
+def covered_items(problems: str | None, tasks: str | None) -> list[str]:
+    """The catalogue items a counted case with these stored link sets covers ("problem:1.1", "task:3")."""
+    return ([f"problem:{code}" for code in link_items(problems)]
+            + [f"task:{task}" for task in link_items(tasks)])
+
+
 # The columns a FactRow is stored in (its ratings as rated_1 … rated_5).
 FLAGS = ("is_case", "duplicate", "acknowledged", "acknowledged_on_time", "accepted", "replied",
          "replied_on_time", "closed", "reviewed", "re_reviewed")

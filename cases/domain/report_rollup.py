@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from cases.domain.report_facts import AFTER, SUMS, link_items, link_set
+from cases.domain.report_facts import AFTER, SUMS, covered_items, link_set
 
 # Dimension → the fact column it is read from ("" is the month as a whole).
 DIMENSIONS = {"": None, "department": "department", "channel": "channel", "kind": "kind",
@@ -45,9 +45,8 @@ def roll_up(rows: Iterable[Mapping[str, Any]]) -> dict[CellKey, Cell]:
     """The cells of these fact rows (every dimension: each row counts in one cell of each)."""
     cells: dict[CellKey, Cell] = {}
     for row in rows:
-        covered = ([f"problem:{code}" for code in link_items(row["problems"])]
-                   + [f"task:{task}" for task in link_items(row["tasks"])]
-                   if row["is_case"] and not row["duplicate"] else [])
+        counted = row["is_case"] and not row["duplicate"]
+        covered = covered_items(row["problems"], row["tasks"]) if counted else []
         counts = [(name, row[name] or 0) for name, flag in DAYS.items() if row[flag]]
         counts += [(name, row[name].toordinal()) for name in DATES if row[name] is not None]
         for dimension, column in DIMENSIONS.items():

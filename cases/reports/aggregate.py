@@ -31,7 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from cases.domain.report_facts import AFTER, FLAGS, SUMS, add_days, add_sums, link_items
+from cases.domain.report_facts import AFTER, FLAGS, SUMS, add_days, add_sums, covered_items, link_items
 from cases.domain.report_figures import UNASSIGNED, Tally
 from cases.extensions import db
 from cases.models import ReportDirty, ReportFact, ReportState
@@ -143,8 +143,7 @@ def fact_tallies(by: str | None, filters: ReportFilters, include_sealed: bool, a
             for group in group_keys(by, row.key):
                 add_days(groups, group, "reply_days", row.reply_days, row.replied)
         elif row.grouping == 3 and row.is_case > row.duplicate:  # the links of the cases counted
-            items = [f"problem:{code}" for code in link_items(row.linked)]
-            items += [f"task:{task}" for task in link_items(row.tasks)]
+            items = covered_items(row.linked, row.tasks)
             for group in group_keys(by, row.key):
                 if group in groups:
                     groups[group].covered.update(items)

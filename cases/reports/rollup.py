@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, case, delete, func, insert, literal_column, select, text
 
-from cases.domain.report_facts import AFTER, SUMS, add_days, add_sums, link_items
+from cases.domain.report_facts import AFTER, SUMS, add_days, add_sums, covered_items, link_items
 from cases.domain.report_figures import Tally
 from cases.domain.report_rollup import (
     DATES,
     DAYS,
+    DIMENSIONS,
     Cell,
     CellKey,
     adjusted,
@@ -94,23 +95,28 @@ def replace_facts(old_rows: list[Mapping[str, Any]], new_rows: list[Mapping[str,
     stored, cell_ids, count_ids = _stored(months, keys)
     cells = {key: adjusted(stored.get(key), old.get(key), new.get(key)) for key in keys}
     recount = {key for key in keys if covers_less(old.get(key), new.get(key))}
-    if recount:  # an item may have left: the cell's coverage read again from its facts
-        for key in recount:
-            cells[key].covered = set()
-        for month in {key[0] for key in recount}:
-            first, last = _month_days(month)
-            rows = db.session.execute(
-                select(*(getattr(F, name) for name in FACT_COLUMNS))
-                .where(F.received_on >= first, F.received_on <= last, F.is_case.is_(True),
-                       F.duplicate.is_(False)))
-            for key, cell in roll_up(row._mapping for row in rows).items():
-                if key in recount:
-                    cells[key].covered = cell.covered
+    for key in recount:  # an item may have left: the cell's coverage read again from its facts
+        cells[key].covered = _covered(key)
     for start in range(0, len(cell_ids), INSERT_BATCH):
         db.session.execute(delete(R).where(R.id.in_(cell_ids[start:start + INSERT_BATCH])))
     for start in range(0, len(count_ids), INSERT_BATCH):
         db.session.execute(delete(C).where(C.id.in_(count_ids[start:start + INSERT_BATCH])))
     _insert({key: cell for key, cell in cells.items() if not is_empty(cell)})
+
+
+def _covered(key: CellKey) -> set[str]:
+    """The link items of the counted cases of one cell, read from its facts (distinct link sets)."""
+    month, restricted, dimension, value = key
+    first, last = _month_days(month)
+    where = [F.received_on >= first, F.received_on <= last, F.restricted.is_(restricted),
+             F.is_case.is_(True), F.duplicate.is_(False)]
+    if dimension:
+        column = getattr(F, DIMENSIONS[dimension])
+        where.append(column.is_(None) if dimension == "kind" and not value else column == value)
+    covered: set[str] = set()
+    for problems, tasks in db.session.execute(select(F.problems, F.tasks).where(*where).distinct()):
+        covered.update(covered_items(problems, tasks))
+    return covered
 
 
 def _insert(cells: dict[CellKey, Cell]) -> None:

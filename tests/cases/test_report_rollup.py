@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +23,7 @@ from sqlalchemy import delete, insert, select
 from cases.domain.deadlines import WorkingCalendar
 from cases.domain.report_facts import as_columns, fact_rows, link_set, valid_on
 from cases.domain.report_figures import CaseHistory, HistoryEvent, case_outcome
-from cases.domain.report_rollup import cell_columns, roll_up
+from cases.domain.report_rollup import adjusted, cell_columns, covers_less, is_empty, roll_up
 from cases.extensions import db
 from cases.models import (
     Case,
@@ -71,23 +72,28 @@ def shifted(case: CaseHistory, days: int) -> CaseHistory:
                        case.problems, case.tasks)
 
 
+def fact_dicts(walk: CaseHistory, case_id: int) -> list[dict[str, Any]]:
+    """The fact rows of one history, as write_facts stores them (a plain calendar)."""
+    outcome = case_outcome(walk, WorkingCalendar(lambda _day: None, {}), CLOCKS, valid_on(walk))
+    shared = {"case_id": case_id, "received_on": walk.received_on,
+              "month": walk.received_on.strftime("%Y-%m"), "channel": walk.channel,
+              "kind": walk.kind, "restricted": walk.sealed, "problems": link_set(walk.problems),
+              "tasks": link_set(walk.tasks), "valid_on": valid_on(walk)}
+    return [{**shared, **as_columns(row)} for row in fact_rows(outcome)]
+
+
 def store(cases: list[CaseHistory], dirty: list[bool]) -> None:
     """Store these histories as cases and facts (as write_facts does), build the roll-up; commits."""
     for table in (ReportRollup, ReportRollupCount, ReportDirty, ReportFact, Case):
         db.session.execute(delete(table))
-    calendar, rows = WorkingCalendar(lambda _day: None, {}), []
+    rows: list[dict[str, object]] = []
     for number, walk in enumerate(cases):
         case = Case(reference=f"HQ-T-{number}", tracking_code_hash="-", channel=walk.channel,
                     kind=walk.kind, status="received", confidential=walk.sealed,
                     received_at=datetime.combine(walk.received_on, time(12), ZONE), screened_at=None)
         db.session.add(case)
         db.session.flush()
-        outcome = case_outcome(walk, calendar, CLOCKS, valid_on(walk))
-        shared = {"case_id": case.id, "received_on": walk.received_on,
-                  "month": walk.received_on.strftime("%Y-%m"), "channel": walk.channel,
-                  "kind": walk.kind, "restricted": walk.sealed, "problems": link_set(walk.problems),
-                  "tasks": link_set(walk.tasks), "valid_on": valid_on(walk)}
-        rows.extend({**shared, **as_columns(row)} for row in fact_rows(outcome))
+        rows.extend(fact_dicts(walk, case.id))
         if dirty[number]:
             db.session.add(ReportDirty(case_id=case.id))
     if rows:
@@ -166,13 +172,14 @@ def recomputed() -> tuple[list[str], list[str]]:
 
 
 def test_the_rollup_follows_the_facts(history: dict[str, Case], app: Flask) -> None:
+    # Received now, linked, no kind yet: its acceptance below moves it (and the link) to another cell.
+    case = new_case("建议公开空置率。", problems=("1.1",))
     rebuild()
     assert db.session.get(ReportState, 1).rollup  # type: ignore[union-attr]
     before = served("department", PERIOD, False)
     stored_rows, fresh = recomputed()
     assert stored_rows == fresh and stored_rows
     triager = db.session.scalar(select(StaffUser).where(StaffUser.email == "triager@hqcbd.test"))
-    case = new_case("建议公开空置率。", problems=("1.1",))  # received now: another month's cells
     decisions.accept(history["undecided"], actor=triager, now=at(3, 20), kind="suggestion")
     reply(history["undecided"], "已答复。", at=at(3, 22))
     decisions.accept(case, actor=triager, now=at(3, 4), kind="suggestion")
@@ -184,3 +191,36 @@ def test_the_rollup_follows_the_facts(history: dict[str, Case], app: Flask) -> N
     assert after != before
     use_rollup(False)
     assert served("department", PERIOD, False) == after
+
+
+def moved(case_id: int, days: int) -> st.SearchStrategy[CaseHistory]:
+    """A random history received some days after the usual start (across month ends)."""
+    return histories(case_id).map(lambda walk: shifted(walk, days))
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=st.lists(st.integers(0, 60), min_size=1, max_size=8).flatmap(
+           lambda days: st.tuples(*(moved(n, d) for n, d in enumerate(days)))),
+       after=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 60)), max_size=4).flatmap(
+           lambda drawn: st.tuples(*(moved(n, d) for n, d in drawn))))
+def test_replacing_rows_adjusts_the_cells_as_a_new_roll_up(
+        before: tuple[CaseHistory, ...], after: tuple[CaseHistory, ...]) -> None:
+    """What a refresh does to the stored cells (replace_facts) equals the roll-up of the new facts."""
+    old_rows = {case.case_id: fact_dicts(case, case.case_id) for case in before}
+    new_rows = {**old_rows, **{case.case_id: fact_dicts(case, case.case_id) for case in after}}
+    replaced = {case.case_id for case in after}
+    old = roll_up(row for case_id in replaced for row in old_rows.get(case_id, []))
+    new = roll_up(row for case_id in replaced for row in new_rows[case_id])
+    stored = roll_up(row for rows in old_rows.values() for row in rows)
+    expected = roll_up(row for rows in new_rows.values() for row in rows)
+    cells = dict(stored)
+    for key in set(old) | set(new):
+        cells[key] = adjusted(stored.get(key), old.get(key), new.get(key))
+        if covers_less(old.get(key), new.get(key)):  # recounted from the facts
+            cells[key].covered = expected[key].covered if key in expected else set()
+    kept = {key: cell for key, cell in cells.items() if not is_empty(cell)}
+    assert kept.keys() == expected.keys()
+    for key, cell in expected.items():
+        assert (+kept[key].sums, kept[key].counts, kept[key].covered) == (
+            +cell.sums, cell.counts, cell.covered), key
+        assert kept[key].valid_on >= cell.valid_on  # the latest ever: never earlier than the facts'
