@@ -1,4 +1,4 @@
-"""The monthly roll-up of the report facts: rewritten with them, read for a period's whole months.
+"""The monthly roll-up of the report facts: kept with them, read for a period's whole months.
 
 ``replace_facts`` adjusts the cells of the fact rows ``write_facts`` replaced, in the same
 transaction and under a lock so that two refreshes cannot interleave: the old rows' sums and counts
