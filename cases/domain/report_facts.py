@@ -108,6 +108,12 @@ def link_items(stored: str | None) -> list[str]:
     return [item for item in (stored or "").split(",") if item]
 
 
+def covered_items(problems: str | None, tasks: str | None) -> list[str]:
+    """The catalogue items a counted case with these stored link sets covers ("problem:1.1", "task:3")."""
+    return ([f"problem:{code}" for code in link_items(problems)]
+            + [f"task:{task}" for task in link_items(tasks)])
+
+
 # The columns a FactRow is stored in (its ratings as rated_1 … rated_5).
 FLAGS = ("is_case", "duplicate", "acknowledged", "acknowledged_on_time", "accepted", "replied",
          "replied_on_time", "closed", "reviewed", "re_reviewed")
@@ -131,8 +137,8 @@ AFTER = {"due": "due_from", "overdue_case": "case_due", "overdue_held": "held_du
 
 
 def add_sums(groups: dict[str, Tally], key: str, sums: Mapping[str, Any], per_holder: bool) -> None:
-    """Add one group's sums (``SUMS`` and ``AFTER`` by name; ``ack_days`` the day count these rows
-    share, ``acknowledged`` how many have it) to ``groups[key]``; the reply days: ``add_reply_days``.
+    """Add one group's sums (``SUMS`` and ``AFTER`` by name) to ``groups[key]``; their day counts'
+    histograms: ``add_days``.
 
     ``per_holder``: overdue counts for the holder's row (by department, or with a department
     filter), else with the case. A group nothing counts in is not made, as ``tally`` makes none.
@@ -146,8 +152,6 @@ def add_sums(groups: dict[str, Tally], key: str, sums: Mapping[str, Any], per_ho
     group.duplicates += sums["duplicate"]
     group.acknowledged += sums["acknowledged"]
     group.acknowledged_on_time += sums["acknowledged_on_time"]
-    if sums["acknowledged"]:
-        group.acknowledge_days[sums["ack_days"] or 0] += sums["acknowledged"]
     group.accepted += sums["accepted"]
     group.due += sums["due"]
     group.closed += sums["closed"]
@@ -161,7 +165,12 @@ def add_sums(groups: dict[str, Tally], key: str, sums: Mapping[str, Any], per_ho
         group.levels[level] += n
 
 
-def add_reply_days(groups: dict[str, Tally], key: str, days: int | None, replied: int) -> None:
-    """Count ``replied`` replies sent ``days`` working days after acceptance in ``groups[key]``."""
-    if replied and key in groups:
-        groups[key].reply_days[days or 0] += replied
+# The day counts stored (FactRow fields) → the Tally histogram of each.
+HISTOGRAMS = {"ack_days": "acknowledge_days", "reply_days": "reply_days"}
+
+
+def add_days(groups: dict[str, Tally], key: str, measure: str, days: int | None, n: int) -> None:
+    """Count ``n`` cases whose ``measure`` (``ack_days``: working days to decide acceptance, of the
+    acknowledged; ``reply_days``: to the first reply, of the replied) is ``days`` in ``groups[key]``."""
+    if n and key in groups:
+        getattr(groups[key], HISTOGRAMS[measure])[days or 0] += n

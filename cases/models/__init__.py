@@ -11,7 +11,7 @@ from cases.models.notice import NoticeTemplate
 from cases.models.org import Department, RoutingRule, StaffRole, StaffUser
 from cases.models.outbox import OutboxItem
 from cases.models.reminder import Reminder
-from cases.models.report import ReportDirty, ReportFact, ReportState
+from cases.models.report import ReportDirty, ReportFact, ReportRollup, ReportRollupCount, ReportState
 from cases.models.staged import StagedCase, StagedFile
 from cases.models.triage import CaseNamedParty, CaseRating, HolidayOverride
 
@@ -43,6 +43,8 @@ __all__ = [
     "RectificationPlan",
     "ReportDirty",
     "ReportFact",
+    "ReportRollup",
+    "ReportRollupCount",
     "ReportState",
     "ReferenceCounter",
     "Reminder",

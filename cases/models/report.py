@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sql_false
 
 from cases.extensions import db
 from cases.models.case import Case
@@ -82,3 +83,54 @@ class ReportState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     basis: Mapped[str] = mapped_column(String(64))  # cases.reports.facts.facts_basis()
+    # The roll-up was rebuilt from the facts (by `report rebuild`) and is kept with them since.
+    rollup: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_false())
+
+
+class ReportRollup(db.Model):
+    """One cell of the monthly roll-up of the facts (see cases.domain.report_rollup)."""
+
+    __tablename__ = "report_rollup"
+    __table_args__ = (Index("ix_report_rollup_dimension_month", "dimension", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    restricted: Mapped[bool] = mapped_column(Boolean)
+    dimension: Mapped[str] = mapped_column(String(12))  # "" (the whole month) or a filter's column
+    value: Mapped[str] = mapped_column(Text)  # that column's value ("" for none)
+    valid_on: Mapped[date] = mapped_column(Date)  # the latest valid_on of its fact rows
+    covered: Mapped[str] = mapped_column(Text)  # link set of "problem:1.1", "task:3" of its counted cases
+    # How many of its fact rows have each flag, and the sums of their counts (report_facts.SUMS).
+    is_case: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    acknowledged: Mapped[int] = mapped_column(Integer, default=0)
+    acknowledged_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    replied: Mapped[int] = mapped_column(Integer, default=0)
+    replied_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed: Mapped[int] = mapped_column(Integer, default=0)
+    re_reviewed: Mapped[int] = mapped_column(Integer, default=0)
+    assignments: Mapped[int] = mapped_column(Integer, default=0)
+    returns: Mapped[int] = mapped_column(Integer, default=0)
+    rated_1: Mapped[int] = mapped_column(Integer, default=0)
+    rated_2: Mapped[int] = mapped_column(Integer, default=0)
+    rated_3: Mapped[int] = mapped_column(Integer, default=0)
+    rated_4: Mapped[int] = mapped_column(Integer, default=0)
+    rated_5: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportRollupCount(db.Model):
+    """How many fact rows of a roll-up cell have one value of a day count or report-day date."""
+
+    __tablename__ = "report_rollup_count"
+    __table_args__ = (Index("ix_report_rollup_count_dimension_month", "dimension", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    restricted: Mapped[bool] = mapped_column(Boolean)
+    dimension: Mapped[str] = mapped_column(String(12))
+    value: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(String(10))  # ack_days, reply_days, due_from, case_due, held_due
+    number: Mapped[int] = mapped_column(Integer)  # the days, or the date's ordinal
+    n: Mapped[int] = mapped_column(Integer)

@@ -19,16 +19,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
+    false,
     func,
     literal,
     literal_column,
+    or_,
     select,
     tuple_,
     union,
     union_all,
 )
 
-from cases.domain.report_facts import AFTER, FLAGS, SUMS, add_reply_days, add_sums, link_items
+from cases.domain.report_facts import AFTER, FLAGS, SUMS, add_days, add_sums, covered_items, link_items
 from cases.domain.report_figures import UNASSIGNED, Tally
 from cases.extensions import db
 from cases.models import ReportDirty, ReportFact, ReportState
@@ -61,10 +64,11 @@ def stale_case_ids(as_of: date) -> Select[Any]:
     return union(select(ReportDirty.case_id), select(F.case_id).where(F.valid_on > as_of))
 
 
-def _where(filters: ReportFilters, include_sealed: bool, as_of: date) -> list[ColumnElement[bool]]:
-    """The fact rows of the period and filters whose facts hold for ``as_of``."""
-    conditions: list[ColumnElement[bool]] = [
-        F.received_on >= filters.start, F.received_on <= filters.end, F.valid_on <= as_of]
+def _where(filters: ReportFilters, include_sealed: bool, as_of: date,
+           days: list[tuple[date, date]]) -> list[ColumnElement[bool]]:
+    """The fact rows received in these day ranges, of the filters, whose facts hold for ``as_of``."""
+    received = or_(false(), *(and_(F.received_on >= first, F.received_on <= last) for first, last in days))
+    conditions: list[ColumnElement[bool]] = [received, F.valid_on <= as_of]
     # Usually none or a few: read first, so that the big scan needs no anti-join.
     dirty = sorted(set(db.session.scalars(select(ReportDirty.case_id))))
     if dirty:
@@ -89,15 +93,20 @@ def _key(by: str | None) -> ColumnElement[Any]:
     return {"department": F.department, "channel": F.channel, "month": F.month, "problem": F.problems}[by]
 
 
-def _keys(by: str | None, key: str) -> list[str]:
-    """The groups a row's key counts in (see report_figures.case_groups)."""
+def group_keys(by: str | None, key: str) -> list[str]:
+    """The groups a row's key counts in (by problem: each code of its link set; see
+    report_figures.case_groups)."""
     return (link_items(key) or [UNASSIGNED]) if by == "problem" else [key]
 
 
-def fact_tallies(by: str | None, filters: ReportFilters, include_sealed: bool,
-                 as_of: date) -> dict[str, Tally]:
-    """One Tally per group from the stored facts that hold for ``as_of``."""
-    where, key = _where(filters, include_sealed, as_of), _key(by).label("key")
+def fact_tallies(by: str | None, filters: ReportFilters, include_sealed: bool, as_of: date,
+                 days: list[tuple[date, date]] | None = None) -> dict[str, Tally]:
+    """One Tally per group from the stored facts that hold for ``as_of``, of the cases received
+    in ``days`` (day ranges of the period; default: all of it)."""
+    days = [(filters.start, filters.end)] if days is None else days
+    if not days:
+        return {}
+    where, key = _where(filters, include_sealed, as_of, days), _key(by).label("key")
     sums = [
         *(func.count().filter(getattr(F, name).is_(True)).label(name) if name in FLAGS
           else func.coalesce(func.sum(getattr(F, name)), 0).label(name) for name in SUMS),
@@ -126,16 +135,16 @@ def fact_tallies(by: str | None, filters: ReportFilters, include_sealed: bool,
     groups: dict[str, Tally] = {}
     for row in rows:  # 1: grouped by acknowledgement days
         if row.grouping == 1:
-            for group in _keys(by, row.key):
+            for group in group_keys(by, row.key):
                 add_sums(groups, group, row._mapping, per_holder)
+                add_days(groups, group, "ack_days", row.ack_days, row.acknowledged)
     for row in rows:
         if row.grouping == 2:
-            for group in _keys(by, row.key):
-                add_reply_days(groups, group, row.reply_days, row.replied)
+            for group in group_keys(by, row.key):
+                add_days(groups, group, "reply_days", row.reply_days, row.replied)
         elif row.grouping == 3 and row.is_case > row.duplicate:  # the links of the cases counted
-            items = [f"problem:{code}" for code in link_items(row.linked)]
-            items += [f"task:{task}" for task in link_items(row.tasks)]
-            for group in _keys(by, row.key):
+            items = covered_items(row.linked, row.tasks)
+            for group in group_keys(by, row.key):
                 if group in groups:
                     groups[group].covered.update(items)
     return groups

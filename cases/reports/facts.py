@@ -4,7 +4,8 @@
 in the same transaction; after the boundary's ``commit_and_dispatch`` the marked cases are
 refreshed (in-process in the embedded mode, else by an RQ job); ``wsgi.refresh_report_facts``
 sweeps every minute by cron what a lost job or a plain commit left (the marks are the durable
-record, so no outbox row is needed); ``flask report rebuild`` rewrites every case. The facts come from
+record, so no outbox row is needed); ``flask report rebuild`` rewrites every case. The roll-up's
+cells of the facts written are adjusted with them (``cases.reports.rollup``). The facts come from
 ``cases.domain.report_facts.fact_rows`` over the case's full event history: nothing is derived here.
 """
 
@@ -23,6 +24,7 @@ from cases.extensions import db
 from cases.models import Case, ReportDirty, ReportFact, ReportState
 from cases.outbox import AFTER_COMMIT, redis_client
 from cases.reports.aggregate import facts_basis
+from cases.reports.rollup import FACT_COLUMNS, rebuild_rollup, replace_facts
 from cases.reports.service import histories_where, history_in_memory
 from cases.triage.calendar import configured_clocks, current_calendar
 
@@ -30,17 +32,18 @@ RQ_REFRESH_FUNCTION = "wsgi.refresh_report_facts"  # the worker's entry point (a
 REFRESH_BATCH = 500  # cases refreshed per statement batch (and per job run: the sweep does the rest)
 
 
-def write_facts(case_ids: Sequence[int]) -> int:
-    """Rewrite the facts of these cases from their events (flushes; the caller commits)."""
+def write_facts(case_ids: Sequence[int], rollup: bool = True) -> int:
+    """Rewrite the facts of these cases from their events, and adjust the roll-up's cells unless
+    ``rollup`` is false (the rebuild rewrites it at its end); flushes, the caller commits."""
     if not case_ids:
         return 0
     held = set(db.session.scalars(select(Case.id).where(Case.id.in_(case_ids), Case.screened_at.is_(None))))
-    _write(case_ids, histories_where([Case.id.in_(case_ids)]), held)
+    _write(case_ids, histories_where([Case.id.in_(case_ids)]), held, rollup=rollup)
     return len(case_ids)
 
 
 def _write(case_ids: Sequence[int], histories: Iterable[CaseHistory], held: set[int], *,
-           new: bool = False) -> None:
+           new: bool = False, rollup: bool = True) -> None:
     calendar, clocks = CachedCalendar(current_calendar()), configured_clocks()
     rows = []
     for history in histories:
@@ -52,10 +55,14 @@ def _write(case_ids: Sequence[int], histories: Iterable[CaseHistory], held: set[
                   "problems": link_set(history.problems), "tasks": link_set(history.tasks),
                   "valid_on": day}
         rows.extend({**shared, **as_columns(row)} for row in fact_rows(outcome))
-    if not new:  # a case created in this transaction has no facts yet
-        db.session.execute(delete(ReportFact).where(ReportFact.case_id.in_(case_ids)))
+    old = [] if new else [  # a case created in this transaction has no facts yet
+        row._mapping for row in db.session.execute(
+            delete(ReportFact).where(ReportFact.case_id.in_(case_ids))
+            .returning(*(getattr(ReportFact, name) for name in FACT_COLUMNS)))]
     if rows:
         db.session.execute(insert(ReportFact), rows)
+    if rollup:
+        replace_facts(old, rows)
     db.session.flush()
 
 
@@ -144,14 +151,19 @@ def sweep_dirty(batch: int = REFRESH_BATCH) -> int:
 def rebuild(progress: Callable[[int], object] = lambda done: None, batch: int = 2000) -> int:
     """Rewrite the facts of every case in batches of ids, committing each; ``progress(n)`` after each.
 
-    At the end the facts are recorded as built with the calendar and clocks of the start (if they
-    changed meanwhile, the reports keep reading the events until the next rebuild).
+    Then the monthly roll-up is rewritten from the facts (not read meanwhile: the reports count
+    the facts alone). At the end the facts are recorded as built with the calendar and clocks of
+    the start (if they changed meanwhile, the reports keep reading the events until the next rebuild).
     """
     basis, total, last = facts_basis(), 0, 0
+    state = db.session.get(ReportState, 1)
+    if state is not None:  # the roll-up is not read until it is rewritten below
+        state.rollup = False
+        db.session.commit()
     while chunk := list(db.session.scalars(
             select(Case.id).where(Case.id > last).order_by(Case.id).limit(batch))):
         db.session.execute(delete(ReportDirty).where(ReportDirty.case_id.in_(chunk)))
-        write_facts(chunk)
+        write_facts(chunk, rollup=False)
         db.session.commit()
         total, last = total + len(chunk), chunk[-1]
         progress(len(chunk))
@@ -159,5 +171,6 @@ def rebuild(progress: Callable[[int], object] = lambda done: None, batch: int = 
     state = db.session.get(ReportState, 1) or ReportState(id=1, basis="")
     state.basis = basis
     db.session.add(state)
+    rebuild_rollup()  # under the refreshes' lock: one that committed meanwhile is read
     db.session.commit()
     return total

@@ -33,6 +33,7 @@ from cases.extensions import db
 from cases.models import Case, CaseEvent, Problem, Task
 from cases.models.case import case_problem, case_task
 from cases.reports.aggregate import fact_tallies, facts_current, stale_case_ids
+from cases.reports.rollup import rollup_tallies
 from cases.triage.access import restricted_condition
 from cases.triage.calendar import configured_clocks, current_calendar
 
@@ -203,7 +204,8 @@ def catalogue_size() -> int:
 
 
 def _tallies(by: str | None, filters: ReportFilters, viewer_may_see_sealed: bool) -> dict[str, Tally]:
-    """The facts of the cases whose stored facts hold, counted in SQL, plus the others from events.
+    """The facts of the cases whose stored facts hold, counted in SQL (their monthly roll-up for
+    whole months), plus the others from their events.
 
     A case is read from its events when it is marked dirty (changed since its facts were written)
     or when its facts start after the report day (a report of the past), and every case is while
@@ -214,7 +216,10 @@ def _tallies(by: str | None, filters: ReportFilters, viewer_may_see_sealed: bool
     where = _case_filter(filters, viewer_may_see_sealed)
     groups: dict[str, Tally] = {}
     if facts_current():  # else (never built, or the calendar or clocks changed since): the events
-        groups = fact_tallies(by, filters, viewer_may_see_sealed, as_of)
+        # The period's whole months from the roll-up, the rest of its days from the facts.
+        groups, days = rollup_tallies(by, filters, viewer_may_see_sealed, as_of)
+        for key, counted in fact_tallies(by, filters, viewer_may_see_sealed, as_of, days).items():
+            groups.setdefault(key, Tally()).merge(counted)
         where = [*where, Case.id.in_(stale_case_ids(as_of))]
     outcomes = outcomes_of(histories_where(where), current_calendar(), configured_clocks(), as_of)
     for key, streamed in tally(outcomes, by, department=filters.department).items():

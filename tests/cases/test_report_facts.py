@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from cases.domain.deadlines import WorkingCalendar
-from cases.domain.report_facts import AFTER, SUMS, add_reply_days, add_sums, as_columns, fact_rows, valid_on
+from cases.domain.report_facts import AFTER, SUMS, add_days, add_sums, as_columns, fact_rows, valid_on
 from cases.domain.report_figures import CaseHistory, Tally, case_outcome, keep_for, outcomes_of, tally
 from cases.extensions import db
 from cases.handling.ratings import rate_reply
@@ -159,7 +159,8 @@ def from_facts(cases: list[CaseHistory], calendar: WorkingCalendar, as_of: date,
                     "ack_days": row.ack_days, "reply_days": row.reply_days}
             for key in [row.department] if by == "department" else keys[by]:
                 add_sums(groups, key, sums, per_holder)
-                add_reply_days(groups, key, row.reply_days, int(row.replied))
+                add_days(groups, key, "ack_days", row.ack_days, int(row.acknowledged))
+                add_days(groups, key, "reply_days", row.reply_days, int(row.replied))
                 if row.is_case and not row.duplicate:
                     groups[key].covered |= ({f"problem:{code}" for code in case.problems}
                                             | {f"task:{task}" for task in case.tasks})
