@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, literal_column, select, text
+from sqlalchemy import ColumnElement, case, delete, func, insert, literal_column, select, text, tuple_
 
 from cases.domain.report_facts import AFTER, SUMS, add_days, add_sums, covered_items, link_items
 from cases.domain.report_figures import Tally
@@ -65,21 +65,27 @@ def _lock() -> None:
 
 
 def _stored(months: set[str], keys: set[CellKey]) -> tuple[dict[CellKey, Cell], list[int], list[int]]:
-    """The stored cells of these keys (in these months), and the ids of their cell and count rows."""
+    """The stored cells of these keys (in these months), and the ids of their cell and count rows.
+
+    Only those cells are read (a refresh runs on every case change: a month holds thousands of
+    count rows, of which a case touches a few)."""
     cells: dict[CellKey, Cell] = {}
     cell_ids, count_ids = [], []
-    for row in db.session.execute(select(R).where(R.month.in_(months))).scalars():
-        key = (row.month, row.restricted, row.dimension, row.value)
-        if key in keys:
-            cells[key] = Cell(Counter({name: getattr(row, name) for name in SUMS}), row.valid_on,
-                              set(link_items(row.covered)))
-            cell_ids.append(row.id)
+    dimensions = {key[2] for key in keys}
+
+    def of_keys(table: Any) -> list[ColumnElement[bool]]:
+        return [table.month.in_(months), table.dimension.in_(dimensions),  # the index's columns
+                tuple_(table.month, table.restricted, table.dimension, table.value).in_(sorted(keys))]
+
+    for row in db.session.execute(select(R).where(*of_keys(R))).scalars():
+        cells[(row.month, row.restricted, row.dimension, row.value)] = Cell(
+            Counter({name: getattr(row, name) for name in SUMS}), row.valid_on, set(link_items(row.covered)))
+        cell_ids.append(row.id)
     for row in db.session.execute(select(C.id, C.month, C.restricted, C.dimension, C.value, C.measure,
-                                         C.number, C.n).where(C.month.in_(months))):
+                                         C.number, C.n).where(*of_keys(C))):
         key = (row.month, row.restricted, row.dimension, row.value)
-        if key in keys:
-            cells.setdefault(key, Cell()).counts[(row.measure, row.number)] += row.n
-            count_ids.append(row.id)
+        cells.setdefault(key, Cell()).counts[(row.measure, row.number)] += row.n
+        count_ids.append(row.id)
     return cells, cell_ids, count_ids
 
 
