@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from tests.cases.discipline_support import accepted_accusation, concluded, setup_discipline, step
 from tests.cases.test_staff_web import make_user
@@ -150,7 +151,7 @@ def _admin_forms(page, base: str, failures: dict[str, list[str]]) -> None:  # no
     """The new-account form with its errors, then the page that shows a temporary password once."""
     page.goto(f"{base}/staff/admin/accounts/new")
     page.locator("form.form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     if found := violations(page):
         failures["/staff/admin/accounts/new (errors)"] = found
     page.fill("#email", "new.colleague@hqcbd.shanghai.gov.cn")
@@ -158,7 +159,7 @@ def _admin_forms(page, base: str, failures: dict[str, list[str]]) -> None:  # no
     page.check("#roles-0")
     page.check("#password_method-1")
     page.locator("form.form button[type=submit]").click()
-    assert page.locator("#temporary-password").is_visible()
+    expect(page.locator("#temporary-password")).to_be_visible()
     if found := violations(page):
         failures["/staff/admin/accounts/new (temporary password)"] = found
 
@@ -168,7 +169,7 @@ def _notice_form(page, base: str, failures: dict[str, list[str]]) -> None:  # no
     page.goto(f"{base}/staff/notices/extension")
     page.fill("#body_en", "Due {due_date}, {nonsense}")
     page.locator("form.form button[value=save]").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     if found := violations(page):
         failures["/staff/notices/extension (errors)"] = found
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from cases.extensions import db
 from cases.triage import decisions, links
@@ -78,8 +79,8 @@ def test_an_admin_adds_a_handler_who_then_sees_their_departments_cases(app: Flas
     page.fill("#new_again", OWN_PASSWORD)
     _shot(page, "03-change-password")
     page.get_by_role("button", name="修改密码").click()
-    assert page.get_by_text("您的密码已修改").is_visible()
-    assert page.get_by_text("经济发展处").first.is_visible()  # the home page names their department
+    expect(page.get_by_text("您的密码已修改")).to_be_visible()
+    expect(page.get_by_text("经济发展处").first).to_be_visible()  # the home page names their department
 
     page.get_by_role("link", name="打开收件箱").click()
     inbox = page.locator("main").inner_text()
@@ -90,5 +91,5 @@ def test_an_admin_adds_a_handler_who_then_sees_their_departments_cases(app: Flas
     # The administration stays closed to a handler, with the site's own page.
     response = page.goto(f"{live_server}/staff/admin/accounts")
     assert response is not None and response.status == 403
-    assert page.get_by_role("heading", name="您无权打开此页面").is_visible()
+    expect(page.get_by_role("heading", name="您无权打开此页面")).to_be_visible()
     context.close()

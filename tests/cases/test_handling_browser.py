@@ -5,6 +5,7 @@ AA); screenshots in test-artifacts/screenshots/ (issue 12, points 2-5)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cases.extensions import db
@@ -53,30 +54,30 @@ def test_workspace_draft_and_send_back_in_a_browser(browser, live_server, width:
         page.fill(f"#points-{n}-answer", answer)
     page.fill("#closing", "感谢您对虹桥国际中央商务区整改工作的监督。")
     page.get_by_role("button", name="保存答复", exact=True).click()
-    assert page.get_by_text("答复已保存为第 2 版。").is_visible()
+    expect(page.get_by_text("答复已保存为第 2 版。")).to_be_visible()
     assert "一、您反映：核心区楼宇空置率" in page.locator("#reply-preview").inner_text()
     assert_accessible(page, "case page with a draft")
     _shot(page, "21-case-draft", width)
     page.get_by_role("button", name="提交答复送审").first.click()
-    assert page.get_by_text("答复已提交审核。").is_visible()
+    expect(page.get_by_text("答复已提交审核。")).to_be_visible()
     handler.close()
 
     head = browser.new_context(viewport=VIEWPORTS[width], java_script_enabled=False, locale="zh-CN")
     page = _log_in(head, live_server, "dept_head")
     page.goto(f"{live_server}/staff/work")
-    assert page.locator("#for-head").get_by_text(reference).is_visible()
+    expect(page.locator("#for-head").get_by_text(reference)).to_be_visible()
     page.locator("#for-head").get_by_role("link", name=reference).click()
     assert page.locator("form.decision button.button").first.inner_text() == "审核通过，报机关党委办公室审核"
     assert_accessible(page, "case page waiting for the head")
     page.fill("#send_back-reason", "第二条请写明增开的线路和时间。")
     page.get_by_role("button", name="退回答复并说明意见").click()
-    assert page.get_by_text("答复已连同您的意见退回承办部门。").is_visible()
+    expect(page.get_by_text("答复已连同您的意见退回承办部门。")).to_be_visible()
     head.close()
 
     handler = browser.new_context(viewport=VIEWPORTS[width], java_script_enabled=False, locale="zh-CN")
     page = _log_in(handler, live_server, "handler")
     page.goto(f"{live_server}/staff/cases/{reference}")
-    assert page.locator("#draft").get_by_text("第二条请写明增开的线路和时间。").is_visible()
+    expect(page.locator("#draft").get_by_text("第二条请写明增开的线路和时间。")).to_be_visible()
     assert_accessible(page, "case page after a send-back")
     _shot(page, "22-case-sent-back", width)
     handler.close()

@@ -4,6 +4,7 @@ approved reply as a posted letter, opens the letter page and prints it (issue 12
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cases.extensions import db
@@ -39,7 +40,7 @@ def test_a_letter_is_answered_by_post_and_printed_in_a_browser(app, browser, liv
     today = local_date(utcnow()).isoformat()
     page.fill("#send-answered_on", today)
     page.get_by_role("button", name="发送答复").click()
-    assert page.get_by_text("已登记答复方式：邮寄").is_visible()
+    expect(page.get_by_text("已登记答复方式：邮寄")).to_be_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "10-staff-reply-posted-desktop.png"), full_page=True)
 
@@ -49,7 +50,7 @@ def test_a_letter_is_answered_by_post_and_printed_in_a_browser(app, browser, liv
     assert page.locator("#letter-addressee").inner_text() == "尊敬的张三："
     page.emulate_media(media="print")
     assert not page.locator(".letter-tools").is_visible()  # nothing but the letter on paper
-    assert page.get_by_text("上海虹桥国际中央商务区管理委员会").first.is_visible()
+    expect(page.get_by_text("上海虹桥国际中央商务区管理委员会").first).to_be_visible()
     page.screenshot(path=str(SHOTS / "11-letter-print.png"), full_page=True)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")

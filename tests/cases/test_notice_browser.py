@@ -4,6 +4,7 @@ previews and saves a notice, the refusal keeps what was typed, and nothing scrol
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.extensions import db
 from cases.models import NoticeTemplate
@@ -38,14 +39,14 @@ def test_a_supervisor_previews_and_saves_a_notice(browser, live_server, width: s
 
     page.fill("#body_en", "Due {due_date}, {nonsense}")
     page.get_by_role("button", name="保存").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()  # waits for the page the POST answers
     assert "{nonsense} 不是此通知可以使用的占位符" in page.locator(".error-summary").inner_text()
     assert page.locator("#body_zh_Hans").input_value().startswith("您的意见 {reference} 需要延期答复")
     assert db.session.scalar(db.select(db.func.count(NoticeTemplate.id))) == 0
 
     page.fill("#body_en", "Your case {reference} needs more time: due {due_date}. {reason}")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("通知已保存。").is_visible()
+    expect(page.get_by_text("通知已保存。")).to_be_visible()  # is_visible() did not wait for the redirect
     assert "第 2 版" in page.locator("legend").first.inner_text()
     _shot(page, "61-notice-saved", width)
     context.close()

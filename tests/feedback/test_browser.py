@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cases.extensions import db
@@ -29,6 +30,7 @@ def _shot(page, name: str, width: str) -> None:
 
 
 def _no_horizontal_scroll(page) -> bool:
+    page.wait_for_load_state()  # a page a click is still loading would destroy the evaluation
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
@@ -49,7 +51,7 @@ def test_send_follow_add_and_rate_in_a_browser(browser, live_server, tmp_path: P
     page.fill("#body", "太短")
     page.fill("#phone", "12345")
     page.get_by_role("button", name="提交意见建议").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.locator("#body-error").is_visible() and page.locator("#consent-error").is_visible()
     assert page.locator("#phone").input_value() == "12345"
     _shot(page, "02-form-errors", width)
@@ -86,19 +88,19 @@ def test_send_follow_add_and_rate_in_a_browser(browser, live_server, tmp_path: P
 
     page.fill("#text", "补充：空置率数据可参考区统计年鉴。")
     page.get_by_role("button", name="提交补充材料").click()
-    assert page.get_by_text("您的补充材料已加入该件。").is_visible()
+    expect(page.get_by_text("您的补充材料已加入该件。")).to_be_visible()
 
     # Staff reply meanwhile (through the transition table).
     db.session.expire_all()
     reply(db.session.get(Case, case.id), "经核实，空置率数据将按季度公开。")
     db.session.commit()
     page.reload()
-    assert page.get_by_text("经核实，空置率数据将按季度公开。").is_visible()
+    expect(page.get_by_text("经核实，空置率数据将按季度公开。")).to_be_visible()
     page.get_by_label("基本满意").check()
     page.fill("#comment", "希望数据更细。")
     _shot(page, "05-case-replied", width)
     page.get_by_role("button", name="提交评价").click()
-    assert page.get_by_text("感谢您的评价，已记录。").is_visible()
+    expect(page.get_by_text("感谢您的评价，已记录。")).to_be_visible()
     _shot(page, "06-case-rated", width)
     assert _no_horizontal_scroll(page)
 
@@ -123,6 +125,6 @@ def test_pages_are_readable_at_200_percent_text(browser, live_server):
         _shot(page, name, "phone")
     # English is available too.
     page.goto(f"{live_server}/lang/en?next=/feedback/new")
-    assert page.get_by_role("heading", name="Give your opinion").is_visible()
+    expect(page.get_by_role("heading", name="Give your opinion")).to_be_visible()
     _shot(page, "09-form-english", "phone")
     context.close()

@@ -14,6 +14,7 @@ import email.policy
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cases.extensions import db
@@ -136,7 +137,7 @@ def test_a_web_opinion_answered_reviewed_and_closed(
     head.get_by_role("button", name="退回答复并说明意见").click()
     head.context.close()
     handler.goto(f"{server}/staff/cases/{reference}")
-    assert handler.locator("#draft").get_by_text("第二条请写明增开的线路和时间。").is_visible()
+    expect(handler.locator("#draft").get_by_text("第二条请写明增开的线路和时间。")).to_be_visible()
     _answer_and_submit(handler, server, reference,
                        ("空置率数据自二季度起按季度公开。", "941路自12月起早晚高峰加密至每6分钟一班。"))
     _approve_and_send(browser, server, reference)
